@@ -1,0 +1,135 @@
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one schema for every setting. Nothing else in the code base reads `process.env`:
+ * the CLI and the server both call `loadConfig(process.env)` and pass the result down.
+ */
+const booleanString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const intString = (min: number, max: number) =>
+  z.coerce
+    .number({ message: 'expected a whole number' })
+    .int({ message: 'expected a whole number' })
+    .min(min, { message: `expected a number >= ${min}` })
+    .max(max, { message: `expected a number <= ${max}` });
+
+export const envSchema = z.object({
+  SWITCHBOARD_HOST: z.string().min(1).default('127.0.0.1'),
+  SWITCHBOARD_PORT: intString(0, 65535).default(8787),
+  /** Where SQLite, the generated demo key file and other local state live. */
+  SWITCHBOARD_DATA_DIR: z.string().min(1).default(path.join(homedir(), '.switchboard')),
+  /** The URL clients use to reach the gateway, when it is not http://HOST:PORT (a reverse proxy, TLS). */
+  SWITCHBOARD_PUBLIC_URL: z.url({ message: 'expected an absolute URL such as https://gateway.example.com' }).optional(),
+  /** Extra browser origins allowed to call /mcp (comma-separated). The gateway's own origin is always allowed. */
+  SWITCHBOARD_ALLOWED_ORIGINS: z.string().default(''),
+  /** Postgres connection string; SQLite in the data folder when unset. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { message: 'expected a postgres:// or postgresql:// URL' })
+    .optional(),
+  /**
+   * Vault keyring: `kid:base64key,kid2:base64key` (32-byte keys). The first key encrypts, all keys decrypt.
+   * Unset in demo mode: a key file is generated in the data folder (mode 0600) with a warning.
+   */
+  SWITCHBOARD_ENCRYPTION_KEYS: z.string().optional(),
+  SWITCHBOARD_DEMO: booleanString.default(false),
+  SWITCHBOARD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Timeout of one upstream HTTP attempt. */
+  SWITCHBOARD_UPSTREAM_TIMEOUT_MS: intString(100, 120_000).default(20_000),
+  /** Total budget of one tool call, retries and Retry-After waits included; well under clients' 60 s. */
+  SWITCHBOARD_CALL_BUDGET_MS: intString(1000, 300_000).default(45_000),
+  /** Longest Retry-After the executor waits out before it reports the rate limit instead. */
+  SWITCHBOARD_MAX_RETRY_AFTER_MS: intString(0, 120_000).default(10_000),
+  SWITCHBOARD_MAX_RETRIES: intString(0, 10).default(2),
+  /** Limit on a JSON-RPC request body. */
+  SWITCHBOARD_MAX_BODY_BYTES: intString(1024, 100 * 1024 * 1024).default(4 * 1024 * 1024),
+  /** How long graceful shutdown waits for in-flight requests before it closes connections. */
+  SWITCHBOARD_SHUTDOWN_GRACE_MS: intString(0, 120_000).default(15_000),
+  SWITCHBOARD_EMULATOR_PORT: intString(0, 65535).default(8788),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  publicUrl: string | undefined;
+  allowedOrigins: string[];
+  databaseUrl: string | undefined;
+  encryptionKeys: string | undefined;
+  demo: boolean;
+  logLevel: Env['SWITCHBOARD_LOG_LEVEL'];
+  upstream: { timeoutMs: number; callBudgetMs: number; maxRetryAfterMs: number; maxRetries: number };
+  maxBodyBytes: number;
+  shutdownGraceMs: number;
+  emulatorPort: number;
+}
+
+export class ConfigError extends Error {
+  readonly issues: { variable: string; message: string }[];
+  constructor(issues: { variable: string; message: string }[]) {
+    super(
+      `Invalid configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}\n` +
+        'Fix the environment variable(s) above and start again.',
+    );
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+/** Parse the environment; throws ConfigError naming each bad variable and what it expects. */
+export function loadConfig(env: Record<string, string | undefined>, overrides: Partial<Env> = {}): Config {
+  // Empty strings mean "unset": a blank line in a .env file must not turn into an invalid value.
+  const cleaned: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') cleaned[key] = value;
+  }
+  const parsed = envSchema.safeParse({ ...cleaned, ...overrides });
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? '(environment)');
+        const value = cleaned[variable];
+        // Never echo values of secret settings.
+        const shown = value === undefined || /KEY|SECRET|PASSWORD|DATABASE_URL/.test(variable) ? '' : ` (got "${value}")`;
+        return { variable, message: `${issue.message}${shown}` };
+      }),
+    );
+  }
+  const e = parsed.data;
+  return {
+    host: e.SWITCHBOARD_HOST,
+    port: e.SWITCHBOARD_PORT,
+    dataDir: path.resolve(e.SWITCHBOARD_DATA_DIR),
+    publicUrl: e.SWITCHBOARD_PUBLIC_URL?.replace(/\/+$/, ''),
+    allowedOrigins: e.SWITCHBOARD_ALLOWED_ORIGINS.split(',')
+      .map((s) => s.trim().replace(/\/+$/, ''))
+      .filter(Boolean),
+    databaseUrl: e.DATABASE_URL,
+    encryptionKeys: e.SWITCHBOARD_ENCRYPTION_KEYS,
+    demo: e.SWITCHBOARD_DEMO,
+    logLevel: e.SWITCHBOARD_LOG_LEVEL,
+    upstream: {
+      timeoutMs: e.SWITCHBOARD_UPSTREAM_TIMEOUT_MS,
+      callBudgetMs: e.SWITCHBOARD_CALL_BUDGET_MS,
+      maxRetryAfterMs: e.SWITCHBOARD_MAX_RETRY_AFTER_MS,
+      maxRetries: e.SWITCHBOARD_MAX_RETRIES,
+    },
+    maxBodyBytes: e.SWITCHBOARD_MAX_BODY_BYTES,
+    shutdownGraceMs: e.SWITCHBOARD_SHUTDOWN_GRACE_MS,
+    emulatorPort: e.SWITCHBOARD_EMULATOR_PORT,
+  };
+}
+
+/** The base URL clients reach the gateway at. */
+export function publicBaseUrl(config: Config, boundPort = config.port): string {
+  if (config.publicUrl) return config.publicUrl;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
+}

@@ -1,0 +1,32 @@
+import { CONFLUENCE_DEMO_USER } from '../emulators/confluence/index.ts';
+import { ensureUser } from '../identity/index.ts';
+import type { Db } from '../store/db.ts';
+import { GatewayError } from '../util/errors.ts';
+import type { ConnectionSummary, Connections, Credentials } from './index.ts';
+
+/** Credentials of each emulator's seeded account: what a demo connection stores (encrypted, like any other). */
+const DEMO_CREDENTIALS: Record<string, Credentials> = {
+  confluence: { type: 'basic', username: CONFLUENCE_DEMO_USER.email, password: CONFLUENCE_DEMO_USER.apiToken },
+};
+
+export const DEMO_TOOLKITS = Object.keys(DEMO_CREDENTIALS);
+
+/** Connects `userId` to the demo account of `toolkit`'s emulator (idempotent: an existing one is returned). */
+export async function connectDemo(connections: Connections, userId: string, toolkit: string): Promise<ConnectionSummary> {
+  const credentials = DEMO_CREDENTIALS[toolkit];
+  if (!credentials) {
+    throw new GatewayError('not_found', `no demo account for "${toolkit}"; demo toolkits: ${DEMO_TOOLKITS.join(', ')}`);
+  }
+  const existing = (await connections.list(userId)).find(
+    (c) => c.toolkit === toolkit && c.alias === 'demo' && c.status !== 'revoked',
+  );
+  if (existing) return existing;
+  const authConfigId = await connections.ensureDemoAuthConfig(toolkit);
+  return connections.create({ userId, toolkit, authConfigId, alias: 'demo', credentials });
+}
+
+/** Demo mode: a `demo` user connected to every emulator, so a new key works at once. */
+export async function ensureDemoData(deps: { db: Db; connections: Connections }): Promise<void> {
+  const { user } = await ensureUser(deps.db, 'demo');
+  for (const toolkit of DEMO_TOOLKITS) await connectDemo(deps.connections, user.id, toolkit);
+}

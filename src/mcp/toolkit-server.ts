@@ -1,0 +1,66 @@
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  type CallToolResult,
+  CallToolRequestSchema,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { Executor, ToolOutcome } from '../execution/executor.ts';
+import type { LoadedToolkit } from '../toolkits/define.ts';
+
+export const SERVER_VERSION = '0.1.0';
+
+/** The `tools/list` entries of a toolkit, computed once per process (the schemas were built at load). */
+export function listEntries(toolkit: LoadedToolkit): Tool[] {
+  return toolkit.tools.map((t) => ({
+    name: t.name,
+    title: t.title,
+    description: t.description,
+    inputSchema: t.inputSchema as Tool['inputSchema'],
+    annotations: { title: t.title, ...t.annotations },
+  }));
+}
+
+/** The MCP result for a tool outcome: JSON text, and `isError` with a stable code for failures. */
+export function toCallToolResult(outcome: ToolOutcome): CallToolResult {
+  if (outcome.ok) return { content: [{ type: 'text', text: JSON.stringify(outcome.data) }] };
+  return { isError: true, content: [{ type: 'text', text: JSON.stringify({ error: outcome.error }) }] };
+}
+
+/**
+ * A per-request MCP server for `/mcp/<toolkit>`: the low-level SDK `Server` (cheap to construct) bound to
+ * the authenticated user. Stateless: nothing lives between requests, so any node can answer any request.
+ */
+export function createToolkitServer(opts: {
+  toolkit: LoadedToolkit;
+  tools: Tool[];
+  executor: Executor;
+  userId: string;
+  signal?: AbortSignal;
+}): Server {
+  const { toolkit, executor, userId } = opts;
+  const server = new Server(
+    { name: `switchboard-${toolkit.id}`, title: `Switchboard: ${toolkit.name}`, version: SERVER_VERSION },
+    {
+      capabilities: { tools: { listChanged: false } },
+      instructions: `Every ${toolkit.name} tool, run with the signed-in user's own ${toolkit.name} connection.`,
+    },
+  );
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: opts.tools }));
+  server.setRequestHandler(CallToolRequestSchema, async (request) => {
+    const name = request.params.name;
+    // An unknown tool is a protocol error (-32602), as the MCP spec lists it, not a tool result.
+    if (!toolkit.byName.has(name)) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    const outcome = await executor.execute({
+      userId,
+      tool: name,
+      args: request.params.arguments ?? {},
+      surface: `mcp/${toolkit.id}`,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    return toCallToolResult(outcome);
+  });
+  return server;
+}

@@ -1,0 +1,116 @@
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { sql } from 'kysely';
+import type { Emulator } from '../emulators/framework.ts';
+import type { Executor } from '../execution/executor.ts';
+import { authenticateApiKey, type User } from '../identity/index.ts';
+import { createToolkitServer, listEntries, SERVER_VERSION } from '../mcp/toolkit-server.ts';
+import type { Db } from '../store/db.ts';
+import type { Catalog } from '../toolkits/index.ts';
+import type { Logger } from '../util/log.ts';
+import { allowedFor, jsonRpcError, originHostGuard } from './guards.ts';
+
+export interface AppDeps {
+  db: Db;
+  catalog: Catalog;
+  executor: Executor;
+  log: Logger;
+  /** Where clients reach this gateway; a function because the port is known only after listening. */
+  baseUrl: () => string;
+  port: () => number;
+  allowedOrigins: string[];
+  maxBodyBytes: number;
+  /** Emulators to mount (demo mode). */
+  emulators?: Emulator[];
+}
+
+type Env = { Variables: { user: User } };
+
+/** The whole HTTP surface, wired from explicit dependencies (tests build it with their own). */
+export function createApp(deps: AppDeps): Hono<Env> {
+  const app = new Hono<Env>();
+  const toolLists = new Map<string, Tool[]>();
+  for (const [id, toolkit] of deps.catalog.toolkits) toolLists.set(id, listEntries(toolkit));
+
+  let allowedCache: { key: string; value: ReturnType<typeof allowedFor> } | undefined;
+  const allowed = () => {
+    const key = `${deps.baseUrl()}|${deps.port()}`;
+    if (allowedCache?.key !== key) allowedCache = { key, value: allowedFor(deps.baseUrl(), deps.port(), deps.allowedOrigins) };
+    return allowedCache.value;
+  };
+
+  app.get('/healthz', async (c) => {
+    try {
+      await sql`select 1`.execute(deps.db);
+      return c.json({ status: 'ok', version: SERVER_VERSION });
+    } catch {
+      return c.json({ status: 'unavailable', reason: 'database' }, 503);
+    }
+  });
+
+  const mcp = new Hono<Env>();
+  mcp.use(originHostGuard(allowed));
+  mcp.use(async (c, next) => {
+    const header = c.req.header('authorization');
+    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    const user = match ? await authenticateApiKey(deps.db, match[1]!) : undefined;
+    if (!user) {
+      c.header('WWW-Authenticate', 'Bearer realm="switchboard"');
+      return c.json(
+        {
+          error: 'invalid_token',
+          error_description: match ? 'the API key is unknown or revoked' : 'send Authorization: Bearer <API key>',
+        },
+        401,
+      );
+    }
+    c.set('user', user);
+    await next();
+  });
+  mcp.use(
+    bodyLimit({
+      maxSize: deps.maxBodyBytes,
+      onError: (c) => c.json(jsonRpcError(-32600, `request body exceeds ${deps.maxBodyBytes} bytes`), 413),
+    }),
+  );
+  mcp.all('/:toolkit', async (c) => {
+    const toolkit = deps.catalog.toolkits.get(c.req.param('toolkit'));
+    if (!toolkit) return c.json(jsonRpcError(-32601, `no toolkit "${c.req.param('toolkit')}" here`), 404);
+    if (c.req.method !== 'POST') {
+      // Stateless JSON server: no standalone SSE stream (it starves HTTP/2 clients, see clients.md) and no
+      // sessions to delete.
+      c.header('Allow', 'POST');
+      return c.json(jsonRpcError(-32000, 'Method not allowed: this endpoint takes POST only'), 405);
+    }
+    const server = createToolkitServer({
+      toolkit,
+      tools: toolLists.get(toolkit.id)!,
+      executor: deps.executor,
+      userId: c.get('user').id,
+      signal: c.req.raw.signal,
+    });
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
+    await server.connect(transport);
+    try {
+      return await transport.handleRequest(c.req.raw);
+    } finally {
+      // With JSON responses the body is complete once handleRequest resolves.
+      void server.close();
+    }
+  });
+  app.route('/mcp', mcp);
+
+  for (const emulator of deps.emulators ?? []) app.route('/', emulator.app);
+
+  app.notFound((c) => c.json({ error: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` }, 404));
+  app.onError((err, c) => {
+    deps.log.error({ err, path: c.req.path }, 'request failed');
+    return c.json({ error: 'internal', message: 'internal error; it was logged' }, 500);
+  });
+  return app;
+}

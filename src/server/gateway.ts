@@ -1,0 +1,105 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { type Config, publicBaseUrl } from '../config/index.ts';
+import { type Connections, createConnections } from '../connections/index.ts';
+import { ensureDemoData } from '../connections/demo.ts';
+import { createEmulators } from './emulators.ts';
+import { createExecutor } from '../execution/executor.ts';
+import { createHttpClient } from '../execution/http.ts';
+import { migrate, openStore, type Store } from '../store/db.ts';
+import { createCatalog } from '../toolkits/index.ts';
+import type { Logger } from '../util/log.ts';
+import { checkKeyring, createVault, loadKeyring, type Vault } from '../vault/index.ts';
+import { createApp } from './app.ts';
+
+export interface Gateway {
+  url: string;
+  port: number;
+  store: Store;
+  vault: Vault;
+  connections: Connections;
+  emulators: ReturnType<typeof createEmulators>;
+  /** Stops accepting, lets in-flight requests finish (up to the grace period), then closes the store. */
+  close(): Promise<void>;
+}
+
+/** Opens the store (migrating it), checks the vault key, and serves the app. */
+export async function startGateway(config: Config, log: Logger): Promise<Gateway> {
+  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  let vault: Vault;
+  try {
+    const { applied } = await migrate(store);
+    if (applied.length) log.info({ applied }, 'database migrated');
+    const keyring = loadKeyring({ keys: config.encryptionKeys, demo: config.demo, dataDir: config.dataDir, log });
+    await checkKeyring(store.db, keyring);
+    vault = createVault(keyring);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  const catalog = createCatalog();
+  const emulators = createEmulators(config.demo);
+  let port = config.port;
+  const baseUrl = () => publicBaseUrl(config, port);
+  const connections = createConnections({
+    db: store.db,
+    vault,
+    emulatorBaseUrl: (toolkit) => (emulators.has(toolkit) ? `${baseUrl()}/emulators/${toolkit}` : undefined),
+  });
+  const http = createHttpClient();
+  const executor = createExecutor({ db: store.db, catalog, connections, http, log, limits: config.upstream });
+  const app = createApp({
+    db: store.db,
+    catalog,
+    executor,
+    log,
+    baseUrl,
+    port: () => port,
+    allowedOrigins: config.allowedOrigins,
+    maxBodyBytes: config.maxBodyBytes,
+    emulators: [...emulators.values()],
+  });
+
+  let inFlight = 0;
+  const server = serve({
+    fetch: async (req: Request) => {
+      inFlight++;
+      try {
+        return await app.fetch(req);
+      } finally {
+        inFlight--;
+      }
+    },
+    hostname: config.host,
+    port: config.port,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  port = (server.address() as AddressInfo).port;
+  if (config.demo) await ensureDemoData({ db: store.db, connections });
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      log.info({ inFlight }, 'shutting down: no new connections, waiting for in-flight requests');
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections with no request in flight would hold close() open.
+      (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      const grace = new Promise<'timeout'>((resolve) => setTimeout(resolve, config.shutdownGraceMs, 'timeout').unref());
+      if ((await Promise.race([closed, grace])) === 'timeout') {
+        log.warn({ inFlight }, 'grace period over: closing remaining connections');
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        await closed;
+      }
+      await http.close();
+      // Only after every request finished: nothing is half-written when the store closes.
+      await store.close();
+      log.info('stopped');
+    })();
+    return closing;
+  };
+
+  return { url: baseUrl(), port, store, vault, connections, emulators, close };
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import type { Pagination } from '../define.ts';
+
+/** Confluence v2 lists: `_links.next` (also the `Link` header) is a URL whose `cursor` parameter continues. */
+export const v2Pagination: Pagination = {
+  cursorIn: 'query',
+  cursorParam: 'cursor',
+  itemsPath: 'results',
+  nextCursor: (body, headers) => {
+    const next = (body as { _links?: { next?: string } } | null)?._links?.next ?? linkHeaderNext(headers.get('link'));
+    if (!next) return undefined;
+    return new URL(next, 'http://placeholder').searchParams.get('cursor') ?? undefined;
+  },
+};
+
+/** Confluence v1 search: `_links.next` carries a `cursor` too (`start` is legacy). */
+export const v1SearchPagination: Pagination = v2Pagination;
+
+function linkHeaderNext(link: string | null): string | undefined {
+  if (!link) return undefined;
+  for (const part of link.split(',')) {
+    const m = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+/** Message of a v1 (`{message}`) or v2 (`{errors[{title, detail}]}`) error body. */
+export function confluenceErrorMessage(body: unknown): string | undefined {
+  if (!body || typeof body !== 'object') return typeof body === 'string' && body ? body.slice(0, 500) : undefined;
+  const b = body as { message?: unknown; errors?: { title?: string; detail?: string | null; message?: string }[] };
+  if (typeof b.message === 'string' && b.message) return b.message;
+  if (Array.isArray(b.errors) && b.errors.length > 0) {
+    return b.errors
+      .map((e) => [e.title, e.detail ?? e.message].filter(Boolean).join(': '))
+      .filter(Boolean)
+      .join('; ');
+  }
+  return undefined;
+}
+
+export const pageId = z
+  .string()
+  .regex(/^\d+$/, { message: 'expected a numeric page id such as "65538"' })
+  .describe('Numeric id of the page (the number in the page URL /pages/<id>/, or "id" from a list or search).');
+
+export const spaceId = z
+  .string()
+  .regex(/^\d+$/, { message: 'expected a numeric space id; map a space key to its id with confluence_get_spaces' })
+  .describe('Numeric id of the space (not the space key). confluence_get_spaces maps a key such as "ENG" to its id.');
+
+export const bodyFormat = z
+  .enum(['storage', 'atlas_doc_format', 'view'])
+  .describe(
+    'Return page bodies in this format: "storage" (Confluence XHTML, for editing), "atlas_doc_format" (ADF JSON as a string) or "view" (rendered HTML). Omit to get no body.',
+  );
+
+export const writeBody = z
+  .object({
+    representation: z
+      .enum(['storage', 'atlas_doc_format'])
+      .describe('"storage" for Confluence storage-format XHTML (e.g. "<p>Hello</p>"); "atlas_doc_format" for ADF JSON.'),
+    value: z.string().describe('The content. For atlas_doc_format, the ADF document serialized as a JSON string.'),
+  })
+  .describe('The page content. Replaces the whole body on update.');
+
+export const limit = (dflt: number, max: number) =>
+  z.int().min(1).max(max).default(dflt).describe(`Results per page (1-${max}, default ${dflt}).`);

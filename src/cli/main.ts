@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError, type Config, loadConfig, publicBaseUrl } from '../config/index.ts';
-import { createConnections } from '../connections/index.ts';
+import { type Config, ConfigError, loadConfig } from '../config/index.ts';
 import { connectDemo, DEMO_TOOLKITS } from '../connections/demo.ts';
+import { createConnections } from '../connections/index.ts';
 import { createApiKey, ensureUser, findUserByName, listApiKeys, listUsers, revokeApiKey } from '../identity/index.ts';
 import { SERVER_VERSION } from '../mcp/toolkit-server.ts';
 import { startEmulatorServer } from '../server/emulator-server.ts';
@@ -39,7 +39,7 @@ async function requireUser(store: Store, name: string) {
 class UsageError extends Error {}
 
 const program = new Command('switchboard')
-  .description('Switchboard: one MCP endpoint for your agents\' business apps.')
+  .description("Switchboard: one MCP endpoint for your agents' business apps.")
   .version(SERVER_VERSION)
   .showHelpAfterError()
   .exitOverride();
@@ -51,8 +51,8 @@ program
   .option('-p, --port <port>', 'port to listen on (default SWITCHBOARD_PORT or 8787)')
   .action(async (opts: { demo?: boolean; port?: string }) => {
     const cfg = config({
-      ...(opts.demo ? { SWITCHBOARD_DEMO: true } : {}),
-      ...(opts.port !== undefined ? { SWITCHBOARD_PORT: Number(opts.port) } : {}),
+      ...(opts.demo ? { SWITCHBOARD_DEMO: 'true' } : {}),
+      ...(opts.port !== undefined ? { SWITCHBOARD_PORT: opts.port } : {}),
     });
     const log = createLogger(cfg.logLevel);
     const gateway = await startGateway(cfg, log);
@@ -107,13 +107,15 @@ keys
   });
 keys
   .command('list')
-  .description('List a user\'s API keys (prefixes only; keys are stored hashed).')
+  .description("List a user's API keys (prefixes only; keys are stored hashed).")
   .requiredOption('-u, --user <name>', 'user name')
   .action(async (opts: { user: string }) => {
     await withStore(config(), async (store) => {
       const user = await requireUser(store, opts.user);
       for (const k of await listApiKeys(store.db, user.id)) {
-        out(`${k.id}\t${k.prefix}…\t${k.label ?? ''}\tcreated ${k.created_at}${k.revoked_at ? `\trevoked ${k.revoked_at}` : ''}`);
+        out(
+          `${k.id}\t${k.prefix}…\t${k.label ?? ''}\tcreated ${k.created_at}${k.revoked_at ? `\trevoked ${k.revoked_at}` : ''}`,
+        );
       }
     });
   });
@@ -141,12 +143,13 @@ program
 
 program
   .command('connect')
-  .description('Connect a user\'s account of a toolkit. First form: --demo connects the emulator\'s demo account.')
+  .description("Connect a user's account of a toolkit. First form: --demo connects the emulator's demo account.")
   .argument('<toolkit>', `toolkit id (${DEMO_TOOLKITS.join(', ')})`)
   .requiredOption('-u, --user <name>', 'user name (created if needed)')
   .option('--demo', 'connect the demo account of the local emulator')
   .action(async (toolkit: string, opts: { user: string; demo?: boolean }) => {
-    if (!opts.demo) throw new UsageError('only --demo connections exist so far; managed OAuth and API-key connections come next');
+    if (!opts.demo)
+      throw new UsageError('only --demo connections exist so far; managed OAuth and API-key connections come next');
     const cfg = config();
     await withStore(cfg, async (store) => {
       const keyring = loadKeyring({ keys: cfg.encryptionKeys, demo: true, dataDir: cfg.dataDir });
@@ -154,20 +157,24 @@ program
       const connections = createConnections({ db: store.db, vault: createVault(keyring) });
       const { user } = await ensureUser(store.db, opts.user);
       const c = await connectDemo(connections, user.id, toolkit);
-      out(`${user.name}: ${c.toolkit} connection "${c.alias}" (${c.id}) is ${c.status}${c.isDefault ? ', default' : ''}`);
+      out(
+        `${user.name}: ${c.toolkit} connection "${c.alias}" (${c.id}) is ${c.status}${c.isDefault ? ', default' : ''}`,
+      );
     });
   });
 
 program
   .command('connections')
-  .description('List a user\'s connections and their statuses.')
+  .description("List a user's connections and their statuses.")
   .requiredOption('-u, --user <name>', 'user name')
   .action(async (opts: { user: string }) => {
     await withStore(config(), async (store) => {
       const user = await requireUser(store, opts.user);
       const connections = createConnections({ db: store.db, vault: undefined as never });
       for (const c of await connections.list(user.id)) {
-        out(`${c.id}\t${c.toolkit}\t${c.alias}${c.isDefault ? ' (default)' : ''}\t${c.status}${c.statusReason ? `: ${c.statusReason}` : ''}`);
+        out(
+          `${c.id}\t${c.toolkit}\t${c.alias}${c.isDefault ? ' (default)' : ''}\t${c.status}${c.statusReason ? `: ${c.statusReason}` : ''}`,
+        );
       }
     });
   });
@@ -189,7 +196,7 @@ program
   .description('Serve the upstream emulators alone (for development against a gateway elsewhere).')
   .option('-p, --port <port>', 'port (default SWITCHBOARD_EMULATOR_PORT or 8788)')
   .action(async (opts: { port?: string }) => {
-    const cfg = config(opts.port !== undefined ? { SWITCHBOARD_EMULATOR_PORT: Number(opts.port) } : {});
+    const cfg = config(opts.port !== undefined ? { SWITCHBOARD_EMULATOR_PORT: opts.port } : {});
     const handle = await startEmulatorServer(cfg.host, cfg.emulatorPort);
     for (const [name, url] of handle.urls) out(`${name}: ${url}`);
     const stop = () => void handle.close().then(() => process.exit(0));
@@ -199,7 +206,9 @@ program
 
 function demoBanner(url: string, cfg: Config): string {
   const env = cfg.dataDir ? `SWITCHBOARD_DATA_DIR=${JSON.stringify(cfg.dataDir)} ` : '';
-  const entry = { mcpServers: { switchboard: { url: `${url}/mcp/confluence`, bearerTokenEnvVar: 'SWITCHBOARD_API_KEY' } } };
+  const entry = {
+    mcpServers: { switchboard: { url: `${url}/mcp/confluence`, bearerTokenEnvVar: 'SWITCHBOARD_API_KEY' } },
+  };
   return [
     '',
     'Switchboard is running in demo mode (emulated Confluence with seeded data).',

@@ -83,21 +83,26 @@ export class ConfigError extends Error {
 }
 
 /** Parse the environment; throws ConfigError naming each bad variable and what it expects. */
-export function loadConfig(env: Record<string, string | undefined>, overrides: Partial<Env> = {}): Config {
+/** `overrides` are raw values too (command-line flags), so they pass the same checks as the environment. */
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  overrides: Partial<Record<keyof Env, string>> = {},
+): Config {
   // Empty strings mean "unset": a blank line in a .env file must not turn into an invalid value.
   const cleaned: Record<string, string> = {};
   for (const key of Object.keys(envSchema.shape)) {
-    const value = env[key];
+    const value = (overrides as Record<string, string | undefined>)[key] ?? env[key];
     if (value !== undefined && value !== '') cleaned[key] = value;
   }
-  const parsed = envSchema.safeParse({ ...cleaned, ...overrides });
+  const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const variable = String(issue.path[0] ?? '(environment)');
         const value = cleaned[variable];
         // Never echo values of secret settings.
-        const shown = value === undefined || /KEY|SECRET|PASSWORD|DATABASE_URL/.test(variable) ? '' : ` (got "${value}")`;
+        const shown =
+          value === undefined || /KEY|SECRET|PASSWORD|DATABASE_URL/.test(variable) ? '' : ` (got "${value}")`;
         return { variable, message: `${issue.message}${shown}` };
       }),
     );

@@ -12,7 +12,11 @@ const DEMO_CREDENTIALS: Record<string, Credentials> = {
 export const DEMO_TOOLKITS = Object.keys(DEMO_CREDENTIALS);
 
 /** Connects `userId` to the demo account of `toolkit`'s emulator (idempotent: an existing one is returned). */
-export async function connectDemo(connections: Connections, userId: string, toolkit: string): Promise<ConnectionSummary> {
+export async function connectDemo(
+  connections: Connections,
+  userId: string,
+  toolkit: string,
+): Promise<ConnectionSummary> {
   const credentials = DEMO_CREDENTIALS[toolkit];
   if (!credentials) {
     throw new GatewayError('not_found', `no demo account for "${toolkit}"; demo toolkits: ${DEMO_TOOLKITS.join(', ')}`);

@@ -170,7 +170,10 @@ export function createConnections(deps: ConnectionsDeps) {
       .where('connected_accounts.toolkit', '=', toolkit)
       .where('connected_accounts.status', '!=', 'revoked');
     if (alias) q = q.where('connected_accounts.alias', '=', alias);
-    const rows = await q.orderBy('connected_accounts.is_default', 'desc').orderBy('connected_accounts.created_at').execute();
+    const rows = await q
+      .orderBy('connected_accounts.is_default', 'desc')
+      .orderBy('connected_accounts.created_at')
+      .execute();
     const row = rows.find((r) => r.status === 'active') ?? rows[0];
     if (!row) {
       throw new GatewayError(
@@ -199,7 +202,10 @@ export function createConnections(deps: ConnectionsDeps) {
       }
     }
     if (!baseUrl || !row.credentials_enc) {
-      throw new GatewayError('connection_unusable', `the ${toolkit} connection "${row.alias}" is incomplete: reconnect it`);
+      throw new GatewayError(
+        'connection_unusable',
+        `the ${toolkit} connection "${row.alias}" is incomplete: reconnect it`,
+      );
     }
     const credentials = vault.decryptJson<Credentials>(row.credentials_enc, CREDENTIALS_BINDING(row.id));
     return { id: row.id, toolkit, alias: row.alias, baseUrl, credentials };

@@ -3,8 +3,8 @@ import type { z } from 'zod';
 import type { Connections, ResolvedConnection } from '../connections/index.ts';
 import type { Db } from '../store/db.ts';
 import { now } from '../store/db.ts';
-import type { Catalog } from '../toolkits/index.ts';
 import type { LoadedTool, LoadedToolkit } from '../toolkits/define.ts';
+import type { Catalog } from '../toolkits/index.ts';
 import { type ErrorCode, GatewayError, isGatewayError } from '../util/errors.ts';
 import { uuidv7 } from '../util/ids.ts';
 import type { Logger } from '../util/log.ts';
@@ -82,6 +82,17 @@ export function createExecutor(deps: ExecutorDeps) {
       if (!isGatewayError(e)) deps.log.error({ err: e, tool: req.tool }, 'tool call failed unexpectedly');
     }
     const durationMs = Math.round(performance.now() - started);
+    deps.log.info(
+      {
+        tool: req.tool,
+        user: req.userId,
+        surface: req.surface,
+        outcome: outcome.ok ? 'ok' : outcome.error.code,
+        status: upstreamStatus ?? (outcome.ok ? undefined : outcome.error.status),
+        ms: durationMs,
+      },
+      'tool call',
+    );
     if (tool) {
       // Audit every call that named a real tool: who, what, through which connection, how it ended. Never the
       // arguments or results, which may hold customer data or secrets.
@@ -163,10 +174,14 @@ export function createExecutor(deps: ExecutorDeps) {
     for (let attempt = 0; ; attempt++) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
-        throw new GatewayError('call_budget_exceeded', `${toolkit.service} did not answer within the call's time budget`, {
-          service: toolkit.service,
-          retryable: true,
-        });
+        throw new GatewayError(
+          'call_budget_exceeded',
+          `${toolkit.service} did not answer within the call's time budget`,
+          {
+            service: toolkit.service,
+            retryable: true,
+          },
+        );
       }
       const timeout = AbortSignal.timeout(Math.min(timeoutMs, remaining));
       let res: UpstreamResponse;
@@ -174,7 +189,8 @@ export function createExecutor(deps: ExecutorDeps) {
         res = await deps.http.send({ ...built, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
       } catch (e) {
         const timedOut = timeout.aborted;
-        if (signal?.aborted) throw new GatewayError('upstream_unreachable', 'the call was cancelled', { retryable: true });
+        if (signal?.aborted)
+          throw new GatewayError('upstream_unreachable', 'the call was cancelled', { retryable: true });
         if (safe && attempt < maxRetries && Date.now() < deadline) {
           await wait(backoff(attempt), signal);
           continue;
@@ -224,7 +240,8 @@ function invalidArguments(tool: LoadedTool, error: z.ZodError): ToolError {
     const field = i.path.length ? i.path.map(String).join('.') : '(arguments)';
     let problem = i.message;
     if (i.code === 'invalid_type' && /received undefined/.test(i.message)) problem = `required: ${i.message}`;
-    if (i.code === 'unrecognized_keys') problem = `${i.message}; the accepted fields are: ${Object.keys(tool.fullInput.shape).join(', ')}`;
+    if (i.code === 'unrecognized_keys')
+      problem = `${i.message}; the accepted fields are: ${Object.keys(tool.fullInput.shape).join(', ')}`;
     return { field, problem };
   });
   return {
@@ -237,7 +254,7 @@ function invalidArguments(tool: LoadedTool, error: z.ZodError): ToolError {
 
 const STATUS_HINTS: Record<number, string> = {
   400: 'the request was refused as invalid: fix the arguments',
-  401: 'the connection\'s credentials were rejected: reconnect the account',
+  401: "the connection's credentials were rejected: reconnect the account",
   403: 'the connected account lacks permission for this',
   404: 'not found, or not visible to the connected account: check the id',
   409: 'conflict with the current state (for updates, re-read the current version and retry with the next number)',
@@ -249,7 +266,8 @@ function upstreamError(toolkit: LoadedToolkit, res: UpstreamResponse): ToolError
   const detail = toolkit.errorMessage?.(res.body);
   const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
   const retryable = res.status === 429 || res.status >= 500 || res.status === 408;
-  const hint = STATUS_HINTS[res.status] ?? (res.status >= 500 ? `${toolkit.service} had a server error` : 'request failed');
+  const hint =
+    STATUS_HINTS[res.status] ?? (res.status >= 500 ? `${toolkit.service} had a server error` : 'request failed');
   return {
     code: res.status === 429 ? 'rate_limited' : 'upstream_error',
     message: `${toolkit.service} answered ${res.status}: ${detail ? `${detail} (${hint})` : hint}. ${

@@ -22,7 +22,11 @@ export interface HttpClient {
 
 /** undici with a keep-alive pool shared by every upstream call. */
 export function createHttpClient(opts: { maxResponseBytes?: number } = {}): HttpClient {
-  const dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: 64, maxResponseSize: opts.maxResponseBytes ?? 50 * 1024 * 1024 });
+  const dispatcher = new Agent({
+    keepAliveTimeout: 10_000,
+    connections: 64,
+    maxResponseSize: opts.maxResponseBytes ?? 50 * 1024 * 1024,
+  });
   return {
     async send(req) {
       const res = await request(req.url, {

@@ -14,7 +14,9 @@ export function buildRequest(
   const query: Record<string, QueryValue> =
     typeof mapping.query === 'function'
       ? mapping.query(input)
-      : Object.fromEntries(Object.entries(mapping.query ?? {}).map(([param, field]) => [param, input[field] as QueryValue]));
+      : Object.fromEntries(
+          Object.entries(mapping.query ?? {}).map(([param, field]) => [param, input[field] as QueryValue]),
+        );
   if (cursor?.in === 'query') query[cursor.param] = cursor.value;
   for (const [k, v] of Object.entries(query)) {
     if (v === undefined || v === null) continue;

@@ -37,7 +37,8 @@ export function createApp(deps: AppDeps): Hono<Env> {
   let allowedCache: { key: string; value: ReturnType<typeof allowedFor> } | undefined;
   const allowed = () => {
     const key = `${deps.baseUrl()}|${deps.port()}`;
-    if (allowedCache?.key !== key) allowedCache = { key, value: allowedFor(deps.baseUrl(), deps.port(), deps.allowedOrigins) };
+    if (allowedCache?.key !== key)
+      allowedCache = { key, value: allowedFor(deps.baseUrl(), deps.port(), deps.allowedOrigins) };
     return allowedCache.value;
   };
 

@@ -1,11 +1,15 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import type { Emulator } from '../emulators/framework.ts';
 import { createEmulators } from './emulators.ts';
 
-/** Serves every emulator alone, under the same `/emulators/<app>` paths as in demo mode. */
-export async function startEmulatorServer(host: string, port: number) {
-  const emulators = createEmulators(true);
+/** Serves emulators alone, under the same `/emulators/<app>` paths as in demo mode. */
+export async function startEmulatorServer(
+  host: string,
+  port: number,
+  emulators: Map<string, Emulator> = createEmulators(true),
+) {
   const app = new Hono();
   for (const e of emulators.values()) app.route('/', e.app);
   const server = serve({ fetch: app.fetch, hostname: host, port });
@@ -18,6 +22,10 @@ export async function startEmulatorServer(host: string, port: number) {
   return {
     urls,
     emulators,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      }),
   };
 }

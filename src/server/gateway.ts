@@ -1,9 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { type Config, publicBaseUrl } from '../config/index.ts';
-import { type Connections, createConnections } from '../connections/index.ts';
 import { ensureDemoData } from '../connections/demo.ts';
-import { createEmulators } from './emulators.ts';
+import { type Connections, createConnections } from '../connections/index.ts';
 import { createExecutor } from '../execution/executor.ts';
 import { createHttpClient } from '../execution/http.ts';
 import { migrate, openStore, type Store } from '../store/db.ts';
@@ -11,6 +10,8 @@ import { createCatalog } from '../toolkits/index.ts';
 import type { Logger } from '../util/log.ts';
 import { checkKeyring, createVault, loadKeyring, type Vault } from '../vault/index.ts';
 import { createApp } from './app.ts';
+import { startEmulatorServer } from './emulator-server.ts';
+import { createEmulators } from './emulators.ts';
 
 export interface Gateway {
   url: string;
@@ -39,12 +40,16 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
   }
   const catalog = createCatalog();
   const emulators = createEmulators(config.demo);
+  // In demo mode the gateway reaches the emulators through a loopback listener of their own, as it reaches real
+  // upstreams: so a call in flight during shutdown can still complete its upstream requests after the public
+  // listener stopped accepting. The same emulators are also mounted on the public listener for people and tests.
+  const upstream = config.demo ? await startEmulatorServer('127.0.0.1', 0, emulators) : undefined;
   let port = config.port;
   const baseUrl = () => publicBaseUrl(config, port);
   const connections = createConnections({
     db: store.db,
     vault,
-    emulatorBaseUrl: (toolkit) => (emulators.has(toolkit) ? `${baseUrl()}/emulators/${toolkit}` : undefined),
+    emulatorBaseUrl: (toolkit) => upstream?.urls.get(toolkit),
   });
   const http = createHttpClient();
   const executor = createExecutor({ db: store.db, catalog, connections, http, log, limits: config.upstream });
@@ -64,10 +69,21 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
   const server = serve({
     fetch: async (req: Request) => {
       inFlight++;
+      const started = performance.now();
+      let status = 500;
       try {
-        return await app.fetch(req);
+        const res = await app.fetch(req);
+        status = res.status;
+        return res;
       } finally {
         inFlight--;
+        if (log.isLevelEnabled('debug')) {
+          const url = new URL(req.url);
+          log.debug(
+            { method: req.method, path: url.pathname, status, ms: Math.round(performance.now() - started) },
+            'request',
+          );
+        }
       }
     },
     hostname: config.host,
@@ -94,6 +110,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
         await closed;
       }
       await http.close();
+      await upstream?.close();
       // Only after every request finished: nothing is half-written when the store closes.
       await store.close();
       log.info('stopped');

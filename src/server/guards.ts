@@ -23,7 +23,11 @@ export function originHostGuard(allowed: () => { hosts: Set<string>; origins: Se
 export const jsonRpcError = (code: number, message: string) => ({ jsonrpc: '2.0', error: { code, message }, id: null });
 
 /** Hosts and origins of a gateway reachable at `baseUrl`, plus loopback aliases of its port. */
-export function allowedFor(baseUrl: string, port: number, extraOrigins: string[]): { hosts: Set<string>; origins: Set<string> } {
+export function allowedFor(
+  baseUrl: string,
+  port: number,
+  extraOrigins: string[],
+): { hosts: Set<string>; origins: Set<string> } {
   const u = new URL(baseUrl);
   const hosts = new Set([u.host.toLowerCase(), `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
   const origins = new Set([u.origin.toLowerCase(), ...extraOrigins.map((o) => o.toLowerCase())]);

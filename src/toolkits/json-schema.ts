@@ -43,7 +43,11 @@ function normalize(node: JsonSchema): JsonSchema {
     // `type: ["string","null"]` becomes anyOf branches, each with one type.
     const { type, description, default: dflt, ...rest } = out;
     const branches = (type as string[]).map((t) => (t === 'null' ? { type: 'null' } : { type: t, ...rest }));
-    return { ...(description ? { description } : {}), ...(dflt !== undefined ? { default: dflt } : {}), anyOf: branches };
+    return {
+      ...(description ? { description } : {}),
+      ...(dflt !== undefined ? { default: dflt } : {}),
+      anyOf: branches,
+    };
   }
   if (out.type === undefined && out.anyOf === undefined && out.const === undefined && out.enum === undefined) {
     // `unknown` / `any`: spell out "any JSON value" as typed branches.
@@ -75,8 +79,9 @@ export function strictSchemaProblems(schema: JsonSchema, path = '$'): string[] {
     const branches = (n.anyOf ?? n.oneOf) as unknown;
     if (branches !== undefined) {
       if ('type' in n) problems.push(`${at}: "type" beside anyOf/oneOf (put it in each branch)`);
-      if (!Array.isArray(branches) || branches.length === 0) problems.push(`${at}: anyOf/oneOf must be a non-empty array`);
-      else branches.forEach((b, i) => visit(b, `${at}.anyOf[${i}]`));
+      if (!Array.isArray(branches) || branches.length === 0)
+        problems.push(`${at}: anyOf/oneOf must be a non-empty array`);
+      else for (const [i, b] of branches.entries()) visit(b, `${at}.anyOf[${i}]`);
       return;
     }
     if (typeof n.type !== 'string') {

@@ -28,7 +28,8 @@ export class Keyring {
     const seen = new Set<string>();
     for (const k of keys) {
       if (k.key.length !== 32) throw new Error(`vault key "${k.kid}" must be 32 bytes, got ${k.key.length}`);
-      if (!/^[A-Za-z0-9_-]{1,32}$/.test(k.kid)) throw new Error(`vault key id "${k.kid}" must match [A-Za-z0-9_-]{1,32}`);
+      if (!/^[A-Za-z0-9_-]{1,32}$/.test(k.kid))
+        throw new Error(`vault key id "${k.kid}" must match [A-Za-z0-9_-]{1,32}`);
       if (seen.has(k.kid)) throw new Error(`vault key id "${k.kid}" appears twice`);
       seen.add(k.kid);
     }

@@ -22,7 +22,10 @@ const kit = defineToolkit({
       name: 'acme_get_item',
       title: 'Get item',
       description: 'Fetch one item by its id; used by the executor tests only.',
-      input: z.object({ id: z.string().regex(/^\d+$/, { message: 'expected a numeric id' }), verbose: z.boolean().optional() }),
+      input: z.object({
+        id: z.string().regex(/^\d+$/, { message: 'expected a numeric id' }),
+        verbose: z.boolean().optional(),
+      }),
       http: { method: 'GET', path: '/items/{id}', query: { verbose: 'verbose' } },
       scopes: [],
       annotations: { readOnlyHint: true, openWorldHint: true },

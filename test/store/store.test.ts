@@ -73,7 +73,11 @@ for (const dialect of dialects) {
         credentials: { type: 'basic', username: 'a@example.com', password: secret },
       });
       assert.equal(conn.isDefault, true);
-      const raw = await t.store.db.selectFrom('connected_accounts').selectAll().where('id', '=', conn.id).executeTakeFirstOrThrow();
+      const raw = await t.store.db
+        .selectFrom('connected_accounts')
+        .selectAll()
+        .where('id', '=', conn.id)
+        .executeTakeFirstOrThrow();
       assert.ok(raw.credentials_enc?.startsWith('v1.k1.'));
       assert.ok(!raw.credentials_enc?.includes(secret) && !JSON.stringify(raw).includes(secret));
 
@@ -82,9 +86,12 @@ for (const dialect of dialects) {
       assert.equal(resolved.baseUrl, 'http://127.0.0.1:1/emulators/confluence');
 
       // Isolation: bob has no connection, and never gets alice's.
-      await assert.rejects(() => connections.resolve(bob.id, 'confluence'), (e: unknown) => {
-        return e instanceof GatewayError && e.code === 'not_connected';
-      });
+      await assert.rejects(
+        () => connections.resolve(bob.id, 'confluence'),
+        (e: unknown) => {
+          return e instanceof GatewayError && e.code === 'not_connected';
+        },
+      );
 
       // A ciphertext copied onto another row does not decrypt (AAD binds it to its row).
       const second = await connections.create({
@@ -113,7 +120,11 @@ for (const dialect of dialects) {
         /already exists/,
       );
       assert.equal(await connections.remove(alice.id, conn.id), true);
-      const removed = await t.store.db.selectFrom('connected_accounts').selectAll().where('id', '=', conn.id).executeTakeFirstOrThrow();
+      const removed = await t.store.db
+        .selectFrom('connected_accounts')
+        .selectAll()
+        .where('id', '=', conn.id)
+        .executeTakeFirstOrThrow();
       assert.equal(removed.status, 'revoked');
       assert.equal(removed.credentials_enc, null, 'removing a connection wipes its secret');
       await assert.rejects(() => connections.resolve(alice.id, 'confluence'), /no confluence account/);

@@ -39,12 +39,17 @@ describe('every tool of every toolkit', () => {
   });
 });
 
-test('Confluence tools use the endpoints the reference map gives', { skip: sharedFile('reference/tool-endpoint-map.json').skip }, () => {
+test('Confluence tools use the endpoints the reference map gives', {
+  skip: sharedFile('reference/tool-endpoint-map.json').skip,
+}, () => {
   const map = readSharedJson<{ confluence: { method: string; path: string }[] }>('reference/tool-endpoint-map.json');
   const norm = (p: string) => p.replace(/\{[^}]+\}/g, '{}');
   const known = new Set(map.confluence.map((e) => `${e.method} ${norm(e.path)}`));
   for (const t of catalog.toolkits.get('confluence')!.tools) {
-    assert.ok(known.has(`${t.http.method} ${norm(t.http.path)}`), `${t.name}: ${t.http.method} ${t.http.path} is not in the map`);
+    assert.ok(
+      known.has(`${t.http.method} ${norm(t.http.path)}`),
+      `${t.name}: ${t.http.method} ${t.http.path} is not in the map`,
+    );
   }
 });
 
@@ -70,19 +75,36 @@ describe('defineToolkit refuses bad declarations at load', () => {
     assert.throws(kit({ ...base, name: `x_${'a'.repeat(40)}` }), /at most 40/);
     assert.throws(kit({ ...base, name: 'y_get' }), /must start with "x_"/);
     assert.throws(
-      () => defineToolkit({ id: 'x', name: 'X', description: 'x', service: 'X', tools: [defineTool(base), defineTool(base)] }),
+      () =>
+        defineToolkit({
+          id: 'x',
+          name: 'X',
+          description: 'x',
+          service: 'X',
+          tools: [defineTool(base), defineTool(base)],
+        }),
       /duplicate/,
     );
   });
   test('annotations that contradict the method', () => {
-    assert.throws(kit({ ...base, annotations: { readOnlyHint: false, openWorldHint: true } }), /GET tool must be readOnlyHint/);
     assert.throws(
-      kit({ ...base, http: { method: 'DELETE', path: '/things/{id}' }, annotations: { readOnlyHint: true, openWorldHint: true } }),
+      kit({ ...base, annotations: { readOnlyHint: false, openWorldHint: true } }),
+      /GET tool must be readOnlyHint/,
+    );
+    assert.throws(
+      kit({
+        ...base,
+        http: { method: 'DELETE', path: '/things/{id}' },
+        annotations: { readOnlyHint: true, openWorldHint: true },
+      }),
       /DELETE tool must be destructiveHint/,
     );
   });
   test('a path parameter missing from the input', () => {
-    assert.throws(kit({ ...base, http: { method: 'GET', path: '/things/{thing_id}' } }), /\{thing_id\} is not an input field/);
+    assert.throws(
+      kit({ ...base, http: { method: 'GET', path: '/things/{thing_id}' } }),
+      /\{thing_id\} is not an input field/,
+    );
   });
 });
 

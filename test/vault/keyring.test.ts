@@ -61,7 +61,10 @@ test('demo mode generates a 0600 key file once; production without a key refuses
     assert.deepEqual(again.primary.key, first.primary.key);
     const other = tempDir();
     try {
-      assert.throws(() => loadKeyring({ keys: undefined, demo: false, dataDir: other.dir }), /SWITCHBOARD_ENCRYPTION_KEYS/);
+      assert.throws(
+        () => loadKeyring({ keys: undefined, demo: false, dataDir: other.dir }),
+        /SWITCHBOARD_ENCRYPTION_KEYS/,
+      );
     } finally {
       other.remove();
     }

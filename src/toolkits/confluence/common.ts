@@ -59,7 +59,9 @@ export const writeBody = z
   .object({
     representation: z
       .enum(['storage', 'atlas_doc_format'])
-      .describe('"storage" for Confluence storage-format XHTML (e.g. "<p>Hello</p>"); "atlas_doc_format" for ADF JSON.'),
+      .describe(
+        '"storage" for Confluence storage-format XHTML (e.g. "<p>Hello</p>"); "atlas_doc_format" for ADF JSON.',
+      ),
     value: z.string().describe('The content. For atlas_doc_format, the ADF document serialized as a JSON string.'),
   })
   .describe('The page content. Replaces the whole body on update.');

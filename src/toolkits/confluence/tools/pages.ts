@@ -61,13 +61,13 @@ export const updatePage = defineTool({
   name: 'confluence_update_page',
   title: 'Update page',
   description:
-    'Replace a Confluence page\'s title and whole body (this is not a patch: send the full new content). Confluence requires version_number to be the current version + 1; read the current version with confluence_get_page. A stale version number is answered with a 409 conflict: re-read the page and retry with the new number.',
+    "Replace a Confluence page's title and whole body (this is not a patch: send the full new content). Confluence requires version_number to be the current version + 1; read the current version with confluence_get_page. A stale version number is answered with a 409 conflict: re-read the page and retry with the new number.",
   tags: ['page', 'edit', 'write', 'modify'],
   input: z.object({
     id: pageId,
     title: z.string().min(1).max(255).describe('The page title (send the current one to keep it).'),
     body: writeBody,
-    version_number: z.int().min(2).describe('The new version number: the page\'s current version number + 1.'),
+    version_number: z.int().min(2).describe("The new version number: the page's current version number + 1."),
     version_message: z.string().max(255).optional().describe('A short change note shown in the page history.'),
     status: z.enum(['current', 'draft']).default('current').describe('"current" publishes the change.'),
     parent_id: z
@@ -96,7 +96,7 @@ export const deletePage = defineTool({
   name: 'confluence_delete_page',
   title: 'Delete page',
   description:
-    'Move a Confluence page to the trash (it can be restored from the space\'s trash). With purge: true, permanently delete a page that is already trashed. With draft: true, delete a draft.',
+    "Move a Confluence page to the trash (it can be restored from the space's trash). With purge: true, permanently delete a page that is already trashed. With draft: true, delete a draft.",
   tags: ['page', 'remove', 'trash'],
   input: z.object({
     id: pageId,

@@ -1,0 +1,243 @@
+/**
+ * What the Confluence emulator holds: users, spaces, pages (with version history and labels), and the domain rules
+ * the HTTP layer relies on (title uniqueness, hierarchy, visibility). Tests read it directly:
+ * `emulator.state.pages.get(id)`.
+ */
+
+import { EmulatorHttpError } from '../framework.ts';
+import { adfText, adfToStorage, parseAdf, storageToAdf, storageToText } from './storage-format.ts';
+
+export type SpaceType = 'global' | 'personal' | 'collaboration' | 'knowledge_base';
+export type PageStatus = 'current' | 'draft' | 'archived' | 'trashed' | 'deleted';
+export type BodyRepresentation = 'storage' | 'atlas_doc_format';
+
+export interface ConfluenceUser {
+  accountId: string;
+  email: string;
+  displayName: string;
+  publicName: string;
+  /** API token for Basic auth (absent: the user cannot log in with a token). */
+  apiToken?: string;
+  timeZone: string;
+}
+
+export interface SpaceRecord {
+  id: string;
+  key: string;
+  name: string;
+  type: SpaceType;
+  status: 'current' | 'archived';
+  authorId: string;
+  createdAt: string;
+  homepageId?: string;
+  /** Plain-text description. */
+  description: string;
+  labels: string[];
+}
+
+export interface PageBody {
+  representation: BodyRepresentation;
+  value: string;
+}
+
+export interface VersionInfo {
+  number: number;
+  message: string;
+  minorEdit: boolean;
+  authorId: string;
+  createdAt: string;
+}
+
+/** One published state of a page (the current one is also in `PageRecord`). */
+export interface PageVersionRecord extends VersionInfo {
+  title: string;
+  body: PageBody;
+}
+
+export interface PageRecord {
+  id: string;
+  spaceId: string;
+  status: PageStatus;
+  title: string;
+  parentId?: string;
+  position: number;
+  authorId: string;
+  ownerId: string;
+  lastOwnerId: string | null;
+  createdAt: string;
+  version: VersionInfo;
+  body: PageBody;
+  /** Label names (prefix global). */
+  labels: string[];
+  /** Previous published versions, oldest first (the current one is not in it). */
+  history: PageVersionRecord[];
+  /** Visible only to its author (`?private=true` at creation). */
+  private: boolean;
+  /** Status before it went to the trash (restored to it). */
+  statusBeforeTrash?: PageStatus;
+}
+
+export interface LabelRecord {
+  id: string;
+  name: string;
+  prefix: 'global';
+}
+
+const FIRST_DYNAMIC_ID = 1_015_809;
+
+export class ConfluenceState {
+  readonly users = new Map<string, ConfluenceUser>();
+  readonly spaces = new Map<string, SpaceRecord>();
+  readonly pages = new Map<string, PageRecord>();
+  /** Label name → label. */
+  readonly labels = new Map<string, LabelRecord>();
+  readonly accessTokens = new Map<string, string>();
+  readonly now: () => Date;
+  #nextId = FIRST_DYNAMIC_ID;
+
+  constructor(now: () => Date = () => new Date()) {
+    this.now = now;
+  }
+
+  /** Empties everything (users too). */
+  clear(): void {
+    this.users.clear();
+    this.spaces.clear();
+    this.pages.clear();
+    this.labels.clear();
+    this.accessTokens.clear();
+    this.#nextId = FIRST_DYNAMIC_ID;
+  }
+
+  /** A fresh numeric id (ids of seeded objects are below the first one). */
+  nextId(): string {
+    const id = this.#nextId;
+    this.#nextId += 1;
+    return String(id);
+  }
+
+  nowIso(): string {
+    return this.now().toISOString();
+  }
+
+  /** Lets `Authorization: Bearer <token>` act as `accountId` (the OAuth emulation registers its tokens here). */
+  registerAccessToken(token: string, accountId: string): void {
+    if (!this.users.has(accountId)) throw new Error(`registerAccessToken: unknown accountId ${accountId}`);
+    this.accessTokens.set(token, accountId);
+  }
+
+  revokeAccessToken(token: string): void {
+    this.accessTokens.delete(token);
+  }
+
+  userByEmail(email: string): ConfluenceUser | undefined {
+    const e = email.toLowerCase();
+    for (const u of this.users.values()) if (u.email.toLowerCase() === e) return u;
+    return undefined;
+  }
+
+  spaceByKey(key: string): SpaceRecord | undefined {
+    for (const s of this.spaces.values()) if (s.key.toLowerCase() === key.toLowerCase()) return s;
+    return undefined;
+  }
+
+  label(name: string): LabelRecord {
+    const n = name.toLowerCase();
+    let l = this.labels.get(n);
+    if (!l) {
+      l = { id: this.nextId(), name: n, prefix: 'global' };
+      this.labels.set(n, l);
+    }
+    return l;
+  }
+
+  /** Can `accountId` see the page at all (private pages and unpublished drafts are their author's). */
+  canView(page: PageRecord, accountId: string): boolean {
+    if (page.private || page.status === 'draft') return page.authorId === accountId;
+    return true;
+  }
+
+  children(pageId: string): PageRecord[] {
+    return [...this.pages.values()].filter((p) => p.parentId === pageId);
+  }
+
+  /** Ids from the parent up to the root. */
+  ancestorIds(page: PageRecord): string[] {
+    const out: string[] = [];
+    const seen = new Set<string>([page.id]);
+    let cur = page.parentId ? this.pages.get(page.parentId) : undefined;
+    while (cur && !seen.has(cur.id)) {
+      out.push(cur.id);
+      seen.add(cur.id);
+      cur = cur.parentId ? this.pages.get(cur.parentId) : undefined;
+    }
+    return out;
+  }
+
+  /** A current page in the space with exactly this title (the one Confluence refuses to duplicate). */
+  currentPageWithTitle(spaceId: string, title: string, exceptId?: string): PageRecord | undefined {
+    for (const p of this.pages.values()) {
+      if (p.spaceId === spaceId && p.status === 'current' && p.title === title && p.id !== exceptId) return p;
+    }
+    return undefined;
+  }
+
+  nextPosition(spaceId: string, parentId: string | undefined): number {
+    let max = -1;
+    for (const p of this.pages.values()) {
+      if (p.spaceId === spaceId && p.parentId === parentId) max = Math.max(max, p.position);
+    }
+    return max + 1;
+  }
+
+  /** Adds a page as given (no checks: the seed and tests use it; the API goes through `createPage`). */
+  insertPage(page: PageRecord): PageRecord {
+    this.pages.set(page.id, page);
+    for (const l of page.labels) this.label(l);
+    return page;
+  }
+
+  insertSpace(space: SpaceRecord): SpaceRecord {
+    this.spaces.set(space.id, space);
+    for (const l of space.labels) this.label(l);
+    return space;
+  }
+
+  insertUser(user: ConfluenceUser): ConfluenceUser {
+    this.users.set(user.accountId, user);
+    return user;
+  }
+
+  addLabel(pageId: string, name: string): void {
+    const page = this.pages.get(pageId);
+    if (!page) throw new Error(`addLabel: no page ${pageId}`);
+    const n = name.toLowerCase();
+    if (!page.labels.includes(n)) page.labels.push(n);
+    this.label(n);
+  }
+
+  /** Body in a stored representation, converted when needed. */
+  bodyIn(body: PageBody, representation: BodyRepresentation): string {
+    if (body.representation === representation) return body.value;
+    if (representation === 'storage') {
+      const doc = parseAdf(body.value);
+      return typeof doc === 'string' ? '' : adfToStorage(doc);
+    }
+    return JSON.stringify(storageToAdf(body.value));
+  }
+
+  /** Plain text of a body (for search and excerpts). */
+  bodyText(body: PageBody): string {
+    if (body.representation === 'storage') return storageToText(body.value);
+    const doc = parseAdf(body.value);
+    return typeof doc === 'string' ? '' : adfText(doc).replace(/\s+/g, ' ').trim();
+  }
+
+  /** Every published version of a page, oldest first (the current one last). */
+  versions(page: PageRecord): PageVersionRecord[] {
+    return [...page.history, { ...page.version, title: page.title, body: page.body }];
+  }
+}
+
+/** Validation failure with Confluence's 400 semantics. */
+export const invalid = (message: string) => new EmulatorHttpError(400, message);

@@ -57,6 +57,7 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
  */
 export function createExecutor(deps: ExecutorDeps) {
   const wait = deps.sleep ?? ((ms: number, signal?: AbortSignal) => sleep(ms, undefined, { signal }));
+  const limiter = createConnectionLimiter();
 
   async function execute(req: CallRequest): Promise<ToolOutcome> {
     const started = performance.now();
@@ -125,6 +126,26 @@ export function createExecutor(deps: ExecutorDeps) {
     signal: AbortSignal | undefined,
   ): Promise<{ outcome: ToolOutcome; status?: number }> {
     const deadline = Date.now() + deps.limits.callBudgetMs;
+    if (tool.prepare) {
+      try {
+        input = (await tool.prepare(input as never, {
+          get: async (path, query) => {
+            const built = buildRequest(
+              { method: 'GET', path, query: () => query ?? {} },
+              {},
+              connection.baseUrl,
+              connection.credentials,
+            );
+            const res = await send(toolkit, tool, connection, built, deadline, signal);
+            if (res.status >= 400) throw new UpstreamFailed(upstreamError(toolkit, res), res.status);
+            return res.body;
+          },
+        })) as Record<string, unknown>;
+      } catch (e) {
+        if (e instanceof UpstreamFailed) return { outcome: { ok: false, error: e.error }, status: e.status };
+        throw e;
+      }
+    }
     const p = tool.pagination;
     const maxPages = p ? ((input.max_pages as number | undefined) ?? 1) : 1;
     let cursor = p ? (input.cursor as string | undefined) : undefined;
@@ -138,7 +159,7 @@ export function createExecutor(deps: ExecutorDeps) {
         connection.credentials,
         p && cursor ? { in: p.cursorIn, param: p.cursorParam, value: cursor } : undefined,
       );
-      const res = await send(toolkit, tool, built, deadline, signal);
+      const res = await send(toolkit, tool, connection, built, deadline, signal);
       if (res.status >= 400) return { outcome: { ok: false, error: upstreamError(toolkit, res) }, status: res.status };
       last = res;
       if (!p) break;
@@ -157,12 +178,20 @@ export function createExecutor(deps: ExecutorDeps) {
       data = body;
     }
     if (tool.transform) data = tool.transform(data, input as never);
+    else if (Buffer.isBuffer(data)) {
+      data = {
+        content_type: last!.headers.get('content-type'),
+        size_bytes: data.length,
+        base64: data.toString('base64'),
+      };
+    }
     return { outcome: { ok: true, data }, status: last!.status };
   }
 
   async function send(
     toolkit: LoadedToolkit,
     tool: LoadedTool,
+    connection: ResolvedConnection,
     built: ReturnType<typeof buildRequest>,
     deadline: number,
     signal: AbortSignal | undefined,
@@ -183,7 +212,17 @@ export function createExecutor(deps: ExecutorDeps) {
           },
         );
       }
-      const timeout = AbortSignal.timeout(Math.min(timeoutMs, remaining));
+      if (toolkit.rateLimit) {
+        const ok = await limiter.acquire(connection.id, toolkit.rateLimit, deadline, signal);
+        if (!ok) {
+          throw new GatewayError(
+            'rate_limited',
+            `too many calls queued for this ${toolkit.service} connection (limit ${toolkit.rateLimit.requests} per ${toolkit.rateLimit.perMs} ms): retry shortly`,
+            { service: toolkit.service, retryable: true },
+          );
+        }
+      }
+      const timeout = AbortSignal.timeout(Math.min(timeoutMs, deadline - Date.now()));
       let res: UpstreamResponse;
       try {
         res = await deps.http.send({ ...built, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
@@ -228,6 +267,55 @@ export function createExecutor(deps: ExecutorDeps) {
 }
 
 export type Executor = ReturnType<typeof createExecutor>;
+
+class UpstreamFailed extends Error {
+  readonly error: ToolError;
+  readonly status: number;
+  constructor(error: ToolError, status: number) {
+    super(error.message);
+    this.error = error;
+    this.status = status;
+  }
+}
+
+/**
+ * Per-connection sliding-window limiter: at most `requests` sends per `perMs` for one connection, in FIFO order.
+ * Calls wait for a slot instead of failing; a slot later than the call's deadline is refused. In-process: several
+ * gateway nodes sharing one upstream account need the Redis-backed limiter (scale-out issue).
+ */
+export function createConnectionLimiter() {
+  const windows = new Map<string, { sent: number[]; tail: Promise<unknown> }>();
+  return {
+    async acquire(
+      key: string,
+      limit: { requests: number; perMs: number },
+      deadline: number,
+      signal?: AbortSignal,
+    ): Promise<boolean> {
+      let w = windows.get(key);
+      if (!w) {
+        w = { sent: [], tail: Promise.resolve() };
+        windows.set(key, w);
+      }
+      const state = w;
+      const turn = state.tail.then(async () => {
+        for (;;) {
+          const now = Date.now();
+          while (state.sent.length && state.sent[0]! <= now - limit.perMs) state.sent.shift();
+          if (state.sent.length < limit.requests) {
+            state.sent.push(now);
+            return true;
+          }
+          const at = state.sent[0]! + limit.perMs;
+          if (at > deadline) return false;
+          await sleep(at - now, undefined, signal ? { signal } : undefined);
+        }
+      });
+      state.tail = turn.catch(() => undefined);
+      return turn;
+    },
+  };
+}
 
 /** Exponential backoff with full jitter, capped (AWS architecture blog, "Exponential Backoff And Jitter"). */
 function backoff(attempt: number): number {

@@ -11,7 +11,7 @@ export interface UpstreamRequest {
 export interface UpstreamResponse {
   status: number;
   headers: Headers;
-  /** Parsed JSON when the response is JSON, the text otherwise, undefined when empty. */
+  /** Parsed JSON when the response is JSON, a Buffer for binary types, the text otherwise, undefined when empty. */
   body: unknown;
 }
 
@@ -41,10 +41,15 @@ export function createHttpClient(opts: { maxResponseBytes?: number } = {}): Http
         if (Array.isArray(v)) for (const x of v) headers.append(k, x);
         else if (v !== undefined) headers.set(k, v);
       }
+      const type = headers.get('content-type') ?? '';
+      if (type && !/json|^text\/|xml|x-www-form-urlencoded/.test(type)) {
+        // Binary (attachments, media): kept as bytes; the executor or the tool decides how to hand it over.
+        const bytes = Buffer.from(await res.body.arrayBuffer());
+        return { status: res.statusCode, headers, body: bytes.length ? bytes : undefined };
+      }
       const text = await res.body.text();
       let body: unknown;
       if (text.length > 0) {
-        const type = headers.get('content-type') ?? '';
         if (type.includes('json')) {
           try {
             body = JSON.parse(text);

@@ -56,8 +56,19 @@ export interface ToolDefinition<S extends z.ZodObject = z.ZodObject> {
   scopes: string[];
   annotations: ToolAnnotations;
   pagination?: Pagination;
+  /**
+   * Runs after validation and before the request is built, with read access to the upstream through the same
+   * connection: fill in what the caller may omit (the current version number before an update, a space id from a
+   * key). Failures of these reads are reported like the tool's own.
+   */
+  prepare?: (input: z.output<S>, upstream: UpstreamReader) => Promise<z.output<S>>;
   /** Shapes the upstream response body into the tool result (default: the body as is). */
   transform?: (body: unknown, input: z.output<S>) => unknown;
+}
+
+/** Upstream reads available to `prepare`: a GET of a path (relative to the connection's base URL). */
+export interface UpstreamReader {
+  get(path: string, query?: Record<string, QueryValue>): Promise<unknown>;
 }
 
 /** A tool after `defineToolkit` checked it: the client-facing JSON Schema is computed once, at load. */
@@ -77,6 +88,11 @@ export interface ToolkitDefinition {
   service: string;
   /** Pulls a human-readable message out of an upstream error body. */
   errorMessage?: (body: unknown) => string | undefined;
+  /**
+   * The upstream's request rate limit per connection (e.g. Gong: 3 per second). The executor queues calls to stay
+   * within it instead of letting them fail with 429.
+   */
+  rateLimit?: { requests: number; perMs: number };
   tools: ToolDefinition[];
 }
 

@@ -225,3 +225,24 @@ test('Retry-After is read as seconds or an HTTP date', () => {
   assert.equal(parseRetryAfter('soon'), undefined);
   assert.equal(parseRetryAfter(null), undefined);
 });
+
+test('the per-connection limiter never lets more than N sends into any window, and refuses past the deadline', async () => {
+  const { createConnectionLimiter } = await import('../../src/execution/executor.ts');
+  const limiter = createConnectionLimiter();
+  const limit = { requests: 3, perMs: 100 };
+  const times: number[] = [];
+  const far = Date.now() + 10_000;
+  await Promise.all(
+    Array.from({ length: 10 }, () => limiter.acquire('conn', limit, far).then((ok) => ok && times.push(Date.now()))),
+  );
+  assert.equal(times.length, 10);
+  times.sort((a, b) => a - b);
+  for (let i = 3; i < times.length; i++) {
+    assert.ok(times[i]! - times[i - 3]! >= limit.perMs - 1, `send ${i} came ${times[i]! - times[i - 3]!} ms after send ${i - 3}`);
+  }
+  // Another connection has its own window.
+  assert.equal(await limiter.acquire('other', limit, far), true);
+  // A slot that would come after the deadline is refused at once.
+  for (let i = 0; i < 3; i++) await limiter.acquire('busy', { requests: 3, perMs: 60_000 }, far);
+  assert.equal(await limiter.acquire('busy', { requests: 3, perMs: 60_000 }, Date.now() + 50), false);
+});

@@ -11,6 +11,9 @@ import {
   normalizeBasePath,
 } from '../framework.ts';
 import { authenticator, type ConfluenceDeps, type ConfluenceEnv, confluenceErrorBody } from './http.ts';
+import * as contentGroup from './routes-content.ts';
+import * as labelsMiscGroup from './routes-labels-misc.ts';
+import * as spacesPropertiesGroup from './routes-spaces-properties.ts';
 import { seedConfluence } from './seed.ts';
 import { ConfluenceState } from './state.ts';
 import { V1_ROUTES } from './v1.ts';
@@ -44,9 +47,19 @@ export interface ConfluenceEmulator extends Emulator {
 }
 
 /** Every route the emulator serves, as `{api, method, path}` with OpenAPI-style `{param}` paths from the site root. */
-export const CONFLUENCE_ROUTES: readonly Omit<RouteDef, 'handler'>[] = [...V2_ROUTES, ...V1_ROUTES].map(
-  ({ api, method, path }) => ({ api, method, path }),
-);
+const ALL_ROUTES: RouteDef[] = [
+  ...V2_ROUTES,
+  ...V1_ROUTES,
+  ...contentGroup.ROUTES,
+  ...spacesPropertiesGroup.ROUTES,
+  ...labelsMiscGroup.ROUTES,
+];
+
+export const CONFLUENCE_ROUTES: readonly Omit<RouteDef, 'handler'>[] = ALL_ROUTES.map(({ api, method, path }) => ({
+  api,
+  method,
+  path,
+}));
 
 export function createConfluenceEmulator(opts: ConfluenceEmulatorOptions = {}): ConfluenceEmulator {
   const basePath = normalizeBasePath(opts.basePath ?? '/emulators/confluence');
@@ -55,6 +68,11 @@ export function createConfluenceEmulator(opts: ConfluenceEmulatorOptions = {}): 
   const reset = () => {
     state.clear();
     seedConfluence(state, seed);
+    if (seed) {
+      contentGroup.seedContent(state);
+      spacesPropertiesGroup.seedSpacesProperties(state);
+      labelsMiscGroup.seedLabelsMisc(state);
+    }
   };
   reset();
 
@@ -67,7 +85,7 @@ export function createConfluenceEmulator(opts: ConfluenceEmulatorOptions = {}): 
     reset,
     authenticate: authenticator(deps),
   });
-  for (const route of [...V2_ROUTES, ...V1_ROUTES]) {
+  for (const route of ALL_ROUTES) {
     const path = route.path.replace(/\{([^}]+)\}/g, ':$1');
     app.on(route.method, path, (c) => route.handler(c, deps));
   }

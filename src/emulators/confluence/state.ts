@@ -83,6 +83,121 @@ export interface LabelRecord {
   prefix: 'global';
 }
 
+/** Content that can carry labels, properties, comments, likes, restrictions and attachments. */
+export type ContentType = 'page' | 'blogpost' | 'whiteboard' | 'attachment' | 'comment' | 'space';
+
+/** A blog post: the page shape without hierarchy (parentId/position unused). */
+export type BlogPostRecord = PageRecord;
+
+export interface WhiteboardRecord {
+  id: string;
+  spaceId: string;
+  status: 'current' | 'draft' | 'trashed';
+  title: string;
+  parentId?: string;
+  parentType?: 'page' | 'whiteboard';
+  authorId: string;
+  ownerId: string;
+  createdAt: string;
+  version: VersionInfo;
+  private: boolean;
+}
+
+export interface CommentRecord {
+  id: string;
+  /** Footer comments hang below the content; inline comments are anchored to a text selection. */
+  kind: 'footer' | 'inline';
+  containerType: 'page' | 'blogpost' | 'attachment' | 'custom';
+  containerId: string;
+  parentCommentId?: string;
+  status: 'current' | 'draft' | 'trashed';
+  title: string;
+  authorId: string;
+  createdAt: string;
+  version: VersionInfo;
+  body: PageBody;
+  /** Inline comments only. */
+  resolutionStatus?: 'open' | 'reopened' | 'resolved' | 'dangling';
+  inlineMarkerRef?: string;
+  textSelection?: string;
+}
+
+export interface ContentPropertyRecord {
+  id: string;
+  ownerType: Exclude<ContentType, 'attachment' | 'comment'>;
+  ownerId: string;
+  key: string;
+  value: unknown;
+  createdAt: string;
+  createdBy: string;
+  version: VersionInfo;
+}
+
+export interface AttachmentRecord {
+  id: string;
+  containerType: 'page' | 'blogpost';
+  containerId: string;
+  status: 'current' | 'trashed';
+  title: string;
+  mediaType: string;
+  comment: string;
+  fileId: string;
+  createdAt: string;
+  authorId: string;
+  version: VersionInfo;
+  /** The file's bytes (downloads return exactly these). */
+  data: Buffer;
+  labels: string[];
+}
+
+export interface TaskRecord {
+  id: string;
+  localId: string;
+  spaceId: string;
+  pageId?: string;
+  blogPostId?: string;
+  status: 'complete' | 'incomplete';
+  body: PageBody;
+  createdBy: string;
+  assignedTo?: string;
+  completedBy?: string;
+  createdAt: string;
+  updatedAt: string;
+  dueAt?: string;
+  completedAt?: string;
+}
+
+export interface RestrictionRecord {
+  contentId: string;
+  operation: 'read' | 'update';
+  userIds: string[];
+  groupNames: string[];
+}
+
+export interface AuditRecord {
+  authorId: string;
+  remoteAddress: string;
+  creationDate: number;
+  summary: string;
+  description: string;
+  category: string;
+  sysAdmin: boolean;
+  affectedObject: { name: string; objectType: string };
+  changedValues: { name: string; oldValue: string; newValue: string }[];
+  associatedObjects: { name: string; objectType: string }[];
+}
+
+/** A v1 long-running task (space deletion): `GET /wiki/rest/api/longtask/{id}` reports it. */
+export interface LongTaskRecord {
+  id: string;
+  name: string;
+  createdAt: string;
+  finishedAt?: string;
+  percentageComplete: number;
+  successful: boolean;
+  messages: string[];
+}
+
 const FIRST_DYNAMIC_ID = 1_015_809;
 
 export class ConfluenceState {
@@ -92,6 +207,19 @@ export class ConfluenceState {
   /** Label name → label. */
   readonly labels = new Map<string, LabelRecord>();
   readonly accessTokens = new Map<string, string>();
+  readonly blogposts = new Map<string, BlogPostRecord>();
+  readonly whiteboards = new Map<string, WhiteboardRecord>();
+  readonly comments = new Map<string, CommentRecord>();
+  readonly properties = new Map<string, ContentPropertyRecord>();
+  readonly attachments = new Map<string, AttachmentRecord>();
+  readonly tasks = new Map<string, TaskRecord>();
+  /** Content id → account ids that liked it (pages, blog posts, comments). */
+  readonly likes = new Map<string, Set<string>>();
+  /** `${contentId}:${operation}` → restriction. */
+  readonly restrictions = new Map<string, RestrictionRecord>();
+  /** Oldest first. */
+  readonly auditRecords: AuditRecord[] = [];
+  readonly longTasks = new Map<string, LongTaskRecord>();
   readonly now: () => Date;
   #nextId = FIRST_DYNAMIC_ID;
 
@@ -106,6 +234,16 @@ export class ConfluenceState {
     this.pages.clear();
     this.labels.clear();
     this.accessTokens.clear();
+    this.blogposts.clear();
+    this.whiteboards.clear();
+    this.comments.clear();
+    this.properties.clear();
+    this.attachments.clear();
+    this.tasks.clear();
+    this.likes.clear();
+    this.restrictions.clear();
+    this.auditRecords.length = 0;
+    this.longTasks.clear();
     this.#nextId = FIRST_DYNAMIC_ID;
   }
 
@@ -149,6 +287,29 @@ export class ConfluenceState {
       this.labels.set(n, l);
     }
     return l;
+  }
+
+  /** Any content by id (ids are unique across content types, as in Confluence). */
+  content(
+    id: string,
+  ):
+    | { type: 'page'; record: PageRecord }
+    | { type: 'blogpost'; record: BlogPostRecord }
+    | { type: 'whiteboard'; record: WhiteboardRecord }
+    | { type: 'attachment'; record: AttachmentRecord }
+    | { type: 'comment'; record: CommentRecord }
+    | undefined {
+    const page = this.pages.get(id);
+    if (page) return { type: 'page', record: page };
+    const blog = this.blogposts.get(id);
+    if (blog) return { type: 'blogpost', record: blog };
+    const wb = this.whiteboards.get(id);
+    if (wb) return { type: 'whiteboard', record: wb };
+    const att = this.attachments.get(id);
+    if (att) return { type: 'attachment', record: att };
+    const com = this.comments.get(id);
+    if (com) return { type: 'comment', record: com };
+    return undefined;
   }
 
   /** Can `accountId` see the page at all (private pages and unpublished drafts are their author's). */

@@ -30,6 +30,8 @@ export interface RouteDef {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Path from the site root, with `{param}` placeholders as in the OpenAPI documents. */
   path: string;
+  /** OAuth scopes the operation needs (the spec's `x-atlassian-oauth2-scopes`, the "current" ones). */
+  scopes?: string[];
   handler: RouteHandler;
 }
 

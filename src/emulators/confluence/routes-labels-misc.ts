@@ -1,0 +1,8 @@
+import type { ConfluenceState } from './state.ts';
+import type { RouteDef } from './v2.ts';
+
+/** Routes of the labels-misc group (see docs/architecture.md, "Emulator modules"). */
+export const ROUTES: RouteDef[] = [];
+
+/** Seed data of the labels-misc group, added after the base seed (deterministic: no randomness, ids from the state). */
+export function seedLabelsMisc(_state: ConfluenceState): void {}

@@ -1,0 +1,4 @@
+import type { ToolDefinition } from '../../define.ts';
+
+/** Tools of the labels-misc group. */
+export const tools: ToolDefinition[] = [];

@@ -36,7 +36,7 @@ describe('Confluence end to end through /mcp/confluence', () => {
       assert.ok(names.includes(n), `${n} is listed`);
     }
     const create = tools.find((t) => t.name === 'confluence_create_page')!;
-    assert.deepEqual(create.inputSchema.required?.sort(), ['space_id', 'title']);
+    assert.deepEqual(create.inputSchema.required, ['title']);
     assert.equal(create.annotations?.readOnlyHint, false);
   });
 
@@ -111,6 +111,30 @@ describe('Confluence end to end through /mcp/confluence', () => {
     assert.equal(error.service, 'Confluence');
     assert.equal(error.retryable, false);
     assert.match(error.message, /Confluence answered 409/);
+  });
+
+  test('takes a space key instead of an id, and fetches the version number when an update omits it', async () => {
+    const created = await call('confluence_create_page', {
+      space_key: 'ENG',
+      title: 'Created by key',
+      body: { representation: 'storage', value: '<p>v1</p>' },
+    });
+    assert.equal(created.isError, undefined, JSON.stringify(created));
+    const page = resultJson(created);
+    assert.equal(page.spaceId, spaceId);
+    const updated = await call('confluence_update_page', {
+      id: page.id,
+      title: 'Created by key',
+      body: { representation: 'storage', value: '<p>v2</p>' },
+    });
+    assert.equal(updated.isError, undefined, JSON.stringify(updated));
+    assert.equal(resultJson(updated).version.number, 2);
+    assert.equal(resultJson(updated).version_fetched, true);
+    assert.equal(emulator.state.pages.get(page.id)?.version.number, 2);
+
+    const unknown = await call('confluence_create_page', { space_key: 'NOPE', title: 'x' });
+    assert.equal(unknown.isError, true);
+    assert.match(resultJson(unknown).error.message, /no Confluence space with the key "NOPE"/);
   });
 
   test('deletes the page (to the trash); reading it then is a clear 404', async () => {

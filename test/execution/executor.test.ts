@@ -238,7 +238,10 @@ test('the per-connection limiter never lets more than N sends into any window, a
   assert.equal(times.length, 10);
   times.sort((a, b) => a - b);
   for (let i = 3; i < times.length; i++) {
-    assert.ok(times[i]! - times[i - 3]! >= limit.perMs - 1, `send ${i} came ${times[i]! - times[i - 3]!} ms after send ${i - 3}`);
+    assert.ok(
+      times[i]! - times[i - 3]! >= limit.perMs - 1,
+      `send ${i} came ${times[i]! - times[i - 3]!} ms after send ${i - 3}`,
+    );
   }
   // Another connection has its own window.
   assert.equal(await limiter.acquire('other', limit, far), true);

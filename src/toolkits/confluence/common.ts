@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Pagination } from '../define.ts';
+import { GatewayError } from '../../util/errors.ts';
+import type { Pagination, UpstreamReader } from '../define.ts';
 
 /** Confluence v2 lists: `_links.next` (also the `Link` header) is a URL whose `cursor` parameter continues. */
 export const v2Pagination: Pagination = {
@@ -68,3 +69,49 @@ export const writeBody = z
 
 export const limit = (dflt: number, max: number) =>
   z.int().min(1).max(max).default(dflt).describe(`Results per page (1-${max}, default ${dflt}).`);
+
+/** `space_key` alternative to `space_id`: what a user says ("the ENG space") is a key. */
+export const spaceKey = z
+  .string()
+  .min(1)
+  .max(255)
+  .describe('Space key as users say it, e.g. "ENG" or "~jdoe" (personal). Give this or space_id.');
+
+/**
+ * For tools that take `space_id` or `space_key`: maps the key to the numeric id with `GET /spaces?keys=` and
+ * fails with a clear message when no space has that key.
+ */
+export async function resolveSpaceId(
+  input: { space_id?: string | undefined; space_key?: string | undefined },
+  upstream: UpstreamReader,
+): Promise<string> {
+  if (input.space_id) return input.space_id;
+  if (!input.space_key) throw new GatewayError('invalid_arguments', 'give either "space_id" or "space_key"');
+  const found = (await upstream.get('/wiki/api/v2/spaces', { keys: [input.space_key] })) as {
+    results?: { id: string; key: string }[];
+  };
+  const space = found.results?.find((s) => s.key.toLowerCase() === input.space_key!.toLowerCase());
+  if (!space) {
+    throw new GatewayError(
+      'invalid_arguments',
+      `no Confluence space with the key "${input.space_key}" is visible to this account (confluence_get_spaces lists them)`,
+    );
+  }
+  return space.id;
+}
+
+/**
+ * The next version number for an update: the caller's, or the current one + 1 read from `path` when omitted
+ * (the result then says so in `version_fetched`, so a model knows it did not race another editor blindly).
+ */
+export async function nextVersion(
+  given: number | undefined,
+  path: string,
+  upstream: UpstreamReader,
+): Promise<{ number: number; fetched: boolean }> {
+  if (given !== undefined) return { number: given, fetched: false };
+  const current = (await upstream.get(path)) as { version?: { number?: number } };
+  const n = current.version?.number;
+  if (typeof n !== 'number') throw new GatewayError('upstream_error', `could not read the current version of ${path}`);
+  return { number: n + 1, fetched: true };
+}

@@ -1,15 +1,26 @@
 import { z } from 'zod';
 import { defineTool } from '../../define.ts';
-import { bodyFormat, limit, pageId, spaceId, v2Pagination, writeBody } from '../common.ts';
+import {
+  bodyFormat,
+  limit,
+  nextVersion,
+  pageId,
+  resolveSpaceId,
+  spaceId,
+  spaceKey,
+  v2Pagination,
+  writeBody,
+} from '../common.ts';
 
 export const createPage = defineTool({
   name: 'confluence_create_page',
   title: 'Create page',
   description:
-    'Create a new Confluence page in a space, optionally under a parent page. Use this for documentation pages; use confluence_create_blogpost for dated announcements. Needs the numeric space_id (confluence_get_spaces maps a key such as "ENG" to it). The body is storage-format XHTML by default. A title already used by another page in the space is refused by Confluence.',
+    'Create a new Confluence page in a space, optionally under a parent page. Use this for documentation pages; use confluence_create_blogpost for dated announcements. Give the space as space_key (e.g. "ENG") or its numeric space_id. The body is storage-format XHTML ("<p>Hello</p>") or ADF. A title already used by another page in the space is refused by Confluence.',
   tags: ['page', 'write', 'document', 'new'],
   input: z.object({
-    space_id: spaceId,
+    space_id: spaceId.optional(),
+    space_key: spaceKey.optional(),
     title: z.string().min(1).max(255).describe('Page title, unique within the space.'),
     body: writeBody.optional(),
     parent_id: z
@@ -20,6 +31,7 @@ export const createPage = defineTool({
     status: z.enum(['current', 'draft']).default('current').describe('"current" publishes; "draft" saves a draft.'),
     private: z.boolean().default(false).describe('Create the page restricted to its creator.'),
   }),
+  prepare: async (i, upstream) => ({ ...i, space_id: await resolveSpaceId(i, upstream) }),
   http: {
     method: 'POST',
     path: '/wiki/api/v2/pages',
@@ -61,13 +73,17 @@ export const updatePage = defineTool({
   name: 'confluence_update_page',
   title: 'Update page',
   description:
-    "Replace a Confluence page's title and whole body (this is not a patch: send the full new content). Confluence requires version_number to be the current version + 1; read the current version with confluence_get_page. A stale version number is answered with a 409 conflict: re-read the page and retry with the new number.",
+    'Replace a Confluence page\'s title and whole body (not a patch: send the full new content; read it first with confluence_get_page and body_format "storage" to edit it). Confluence requires version_number = current version + 1; when you omit it the tool reads the current version and uses the next one, and the result says "version_fetched": true. A stale version number is answered with a 409 conflict: re-read the page and retry.',
   tags: ['page', 'edit', 'write', 'modify'],
   input: z.object({
     id: pageId,
     title: z.string().min(1).max(255).describe('The page title (send the current one to keep it).'),
     body: writeBody,
-    version_number: z.int().min(2).describe("The new version number: the page's current version number + 1."),
+    version_number: z
+      .int()
+      .min(2)
+      .optional()
+      .describe('The new version number: the current one + 1. Omit it to let the tool read the current version.'),
     version_message: z.string().max(255).optional().describe('A short change note shown in the page history.'),
     status: z.enum(['current', 'draft']).default('current').describe('"current" publishes the change.'),
     parent_id: z
@@ -76,6 +92,10 @@ export const updatePage = defineTool({
       .optional()
       .describe('Move the page under this parent page.'),
   }),
+  prepare: async (i, upstream) => {
+    const v = await nextVersion(i.version_number, `/wiki/api/v2/pages/${i.id}`, upstream);
+    return { ...i, version_number: v.number, version_fetched: v.fetched };
+  },
   http: {
     method: 'PUT',
     path: '/wiki/api/v2/pages/{id}',
@@ -90,6 +110,8 @@ export const updatePage = defineTool({
   },
   scopes: ['write:page:confluence'],
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  transform: (body, i) =>
+    (i as { version_fetched?: boolean }).version_fetched ? { ...(body as object), version_fetched: true } : body,
 });
 
 export const deletePage = defineTool({

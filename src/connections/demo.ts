@@ -1,4 +1,5 @@
 import { CONFLUENCE_DEMO_USER } from '../emulators/confluence/index.ts';
+import { GONG_DEMO } from '../emulators/gong/index.ts';
 import { ensureUser } from '../identity/index.ts';
 import type { Db } from '../store/db.ts';
 import { GatewayError } from '../util/errors.ts';
@@ -7,6 +8,7 @@ import type { ConnectionSummary, Connections, Credentials } from './index.ts';
 /** Credentials of each emulator's seeded account: what a demo connection stores (encrypted, like any other). */
 const DEMO_CREDENTIALS: Record<string, Credentials> = {
   confluence: { type: 'basic', username: CONFLUENCE_DEMO_USER.email, password: CONFLUENCE_DEMO_USER.apiToken },
+  gong: { type: 'basic', username: GONG_DEMO.accessKey, password: GONG_DEMO.accessKeySecret },
 };
 
 export const DEMO_TOOLKITS = Object.keys(DEMO_CREDENTIALS);

@@ -15,6 +15,8 @@ export interface Emulator {
   /** Back to the seeded state; also clears faults and the rate limit. */
   reset(): void;
   faults: FaultInjector;
+  /** Records request/response exchanges when enabled (off by default); see `TrafficRecorder`. */
+  traffic?: TrafficRecorder;
 }
 
 export interface FailNextOptions {
@@ -203,6 +205,155 @@ const controlFaultsSchema = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------------------------
+// Traffic recording
+
+/** How a body was captured: absent/empty, parsed JSON, text (also JSON that did not parse), or other bytes. */
+export type RecordedBodyKind = 'none' | 'json' | 'text' | 'binary';
+
+/** One request and the emulator's answer, as `TrafficRecorder` keeps it. */
+export interface TrafficExchange {
+  method: string;
+  /** Path from the emulated site root (`/wiki/api/v2/pages/123`), whatever host form the request used. */
+  path: string;
+  /** Query parameters, every value of each (in order). */
+  query: Record<string, string[]>;
+  requestContentType: string | null;
+  requestBodyKind: RecordedBodyKind;
+  /** Parsed JSON (`json`), the text (`text`), `undefined` otherwise. */
+  requestBody: unknown;
+  status: number;
+  /** Lower-case names. */
+  responseHeaders: Record<string, string>;
+  responseBodyKind: RecordedBodyKind;
+  /** Parsed JSON (`json`), the text (`text`), `undefined` otherwise. */
+  responseBody: unknown;
+  /** Size of the response body in bytes. */
+  responseBytes: number;
+}
+
+/**
+ * An opt-in, bounded log of an emulator's traffic (control endpoints excluded), for contract checks in tests.
+ * Off by default (zero cost); `enable()` it, run the traffic, read `entries`. When full, the oldest entries go
+ * and `dropped` counts them.
+ */
+export class TrafficRecorder {
+  /** Record new requests? */
+  enabled: boolean;
+  /** Most entries kept. */
+  readonly limit: number;
+  /** Entries dropped because the log was full. */
+  dropped = 0;
+  #entries: TrafficExchange[] = [];
+
+  constructor(opts: { enabled?: boolean; limit?: number } = {}) {
+    this.enabled = opts.enabled ?? false;
+    this.limit = opts.limit ?? 5000;
+    if (!Number.isInteger(this.limit) || this.limit < 1) throw new RangeError('TrafficRecorder: limit must be >= 1');
+  }
+
+  enable(): void {
+    this.enabled = true;
+  }
+
+  disable(): void {
+    this.enabled = false;
+  }
+
+  /** The recorded exchanges, oldest first. */
+  get entries(): readonly TrafficExchange[] {
+    return this.#entries;
+  }
+
+  record(exchange: TrafficExchange): void {
+    if (!this.enabled) return;
+    this.#entries.push(exchange);
+    if (this.#entries.length > this.limit) {
+      const excess = this.#entries.length - this.limit;
+      this.#entries.splice(0, excess);
+      this.dropped += excess;
+    }
+  }
+
+  /** Forgets every entry (and the dropped count). */
+  clear(): void {
+    this.#entries = [];
+    this.dropped = 0;
+  }
+
+  /** The entries, then clears. */
+  take(): TrafficExchange[] {
+    const out = this.#entries;
+    this.clear();
+    return out;
+  }
+}
+
+const isJsonType = (type: string) => /[/+]json\b/i.test(type);
+const isTextType = (type: string) => /^text\//i.test(type) || /x-www-form-urlencoded|[/+]xml\b|javascript/i.test(type);
+
+async function captureBody(
+  source: Request | Response,
+  contentType: string | null,
+): Promise<{ kind: RecordedBodyKind; value: unknown; bytes: number }> {
+  if (!source.body) return { kind: 'none', value: undefined, bytes: 0 };
+  const buf = Buffer.from(await source.arrayBuffer());
+  if (buf.length === 0) return { kind: 'none', value: undefined, bytes: 0 };
+  const type = contentType ?? '';
+  if (isJsonType(type)) {
+    const text = buf.toString('utf8');
+    try {
+      return { kind: 'json', value: JSON.parse(text), bytes: buf.length };
+    } catch {
+      return { kind: 'text', value: text, bytes: buf.length };
+    }
+  }
+  if (isTextType(type)) return { kind: 'text', value: buf.toString('utf8'), bytes: buf.length };
+  return { kind: 'binary', value: undefined, bytes: buf.length };
+}
+
+function recorderMiddleware<E extends Env>(
+  traffic: TrafficRecorder,
+  basePath: string,
+  sitePath: (relativePath: string) => string,
+): MiddlewareHandler<E> {
+  return async (c, next) => {
+    if (!traffic.enabled) return next();
+    const rel = relativePath(basePath, c.req.path);
+    if (rel.startsWith('/__control/')) return next();
+    const url = new URL(c.req.url);
+    const requestContentType = c.req.header('content-type') ?? null;
+    // A clone: the handler still reads the original body, in whatever way it likes (text, form, bytes).
+    const request = await captureBody(c.req.raw.clone(), requestContentType);
+    await next();
+    const res = c.res;
+    const response = await captureBody(res.clone(), res.headers.get('content-type'));
+    const query: Record<string, string[]> = {};
+    for (const [k, v] of url.searchParams) {
+      const values = query[k] ?? [];
+      values.push(v);
+      query[k] = values;
+    }
+    const responseHeaders: Record<string, string> = {};
+    res.headers.forEach((v, k) => {
+      responseHeaders[k.toLowerCase()] = v;
+    });
+    traffic.record({
+      method: c.req.method,
+      path: sitePath(rel),
+      query,
+      requestContentType,
+      requestBodyKind: request.kind,
+      requestBody: request.value,
+      status: res.status,
+      responseHeaders,
+      responseBodyKind: response.kind,
+      responseBody: response.value,
+      responseBytes: response.bytes,
+    });
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // The app skeleton
 
 export interface EmulatorAppOptions<E extends Env> {
@@ -217,6 +368,10 @@ export interface EmulatorAppOptions<E extends Env> {
    * request, or nothing to let it through (after setting context variables).
    */
   authenticate?: (c: Context<E>) => Response | undefined | Promise<Response | undefined>;
+  /** Records every exchange (401s, faults and 404s included) while `traffic.enabled`. */
+  traffic?: TrafficRecorder;
+  /** Maps a basePath-relative path to the site path recorded in `traffic` (e.g. drops an API-host prefix). */
+  trafficPath?: (relativePath: string) => string;
 }
 
 /** Path of a request relative to the emulator's basePath ('/wiki/api/v2/pages'). */
@@ -257,6 +412,8 @@ export function createEmulatorApp<E extends Env = Env>(opts: EmulatorAppOptions<
   const app = basePath ? new Hono<E>().basePath(basePath) : new Hono<E>();
   const fail = (c: Context, status: number, message: string | null, headers: Record<string, string> = {}) =>
     errorResponse(c, opts.errorBody, status, message, headers, basePath);
+
+  if (opts.traffic) app.use('*', recorderMiddleware<E>(opts.traffic, basePath, opts.trafficPath ?? ((p) => p)));
 
   app.post('/__control/faults', async (c) => {
     let raw: unknown;

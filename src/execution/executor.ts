@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Connections, ResolvedConnection } from '../connections/index.ts';
 import type { Db } from '../store/db.ts';
 import { now } from '../store/db.ts';
-import type { LoadedTool, LoadedToolkit } from '../toolkits/define.ts';
+import type { LoadedTool, LoadedToolkit, UpstreamReader } from '../toolkits/define.ts';
 import type { Catalog } from '../toolkits/index.ts';
 import { type ErrorCode, GatewayError, isGatewayError } from '../util/errors.ts';
 import { uuidv7 } from '../util/ids.ts';
@@ -126,21 +126,22 @@ export function createExecutor(deps: ExecutorDeps) {
     signal: AbortSignal | undefined,
   ): Promise<{ outcome: ToolOutcome; status?: number }> {
     const deadline = Date.now() + deps.limits.callBudgetMs;
+    const reader: UpstreamReader = {
+      get: async (path, query) => {
+        const built = buildRequest(
+          { method: 'GET', path, query: () => query ?? {} },
+          {},
+          connection.baseUrl,
+          connection.credentials,
+        );
+        const res = await send(toolkit, tool, connection, built, deadline, signal);
+        if (res.status >= 400) throw new UpstreamFailed(upstreamError(toolkit, res), res.status);
+        return res.body;
+      },
+    };
     if (tool.prepare) {
       try {
-        input = (await tool.prepare(input as never, {
-          get: async (path, query) => {
-            const built = buildRequest(
-              { method: 'GET', path, query: () => query ?? {} },
-              {},
-              connection.baseUrl,
-              connection.credentials,
-            );
-            const res = await send(toolkit, tool, connection, built, deadline, signal);
-            if (res.status >= 400) throw new UpstreamFailed(upstreamError(toolkit, res), res.status);
-            return res.body;
-          },
-        })) as Record<string, unknown>;
+        input = (await tool.prepare(input as never, reader)) as Record<string, unknown>;
       } catch (e) {
         if (e instanceof UpstreamFailed) return { outcome: { ok: false, error: e.error }, status: e.status };
         throw e;
@@ -176,6 +177,14 @@ export function createExecutor(deps: ExecutorDeps) {
       delete body._links;
       body.next_cursor = cursor ?? null;
       data = body;
+    }
+    if (tool.settle) {
+      try {
+        data = await tool.settle(data, input as never, reader);
+      } catch (e) {
+        if (e instanceof UpstreamFailed) return { outcome: { ok: false, error: e.error }, status: e.status };
+        throw e;
+      }
     }
     if (tool.transform) data = tool.transform(data, input as never);
     else if (Buffer.isBuffer(data)) {

@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import type { Credentials } from '../connections/index.ts';
-import type { HttpMapping, QueryValue } from '../toolkits/define.ts';
+import type { HttpMapping, MultipartPart, QueryValue } from '../toolkits/define.ts';
 
 /** Builds the upstream URL, headers and body of one tool call from its declaration. */
 export function buildRequest(
@@ -8,7 +9,7 @@ export function buildRequest(
   baseUrl: string,
   credentials: Credentials,
   cursor?: { in: 'query' | 'body'; param: string; value: string },
-): { method: string; url: string; headers: Record<string, string>; body?: string } {
+): { method: string; url: string; headers: Record<string, string>; body?: string | Uint8Array } {
   const path = mapping.path.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(String(input[name])));
   const url = new URL(baseUrl.replace(/\/+$/, '') + path);
   const query: Record<string, QueryValue> =
@@ -28,8 +29,12 @@ export function buildRequest(
   }
   const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'switchboard-gateway' };
   Object.assign(headers, authHeaders(credentials));
-  let body: string | undefined;
-  if (mapping.body) {
+  let body: string | Uint8Array | undefined;
+  if (mapping.multipart) {
+    const multipart = encodeMultipart(mapping.multipart(input));
+    body = multipart.body;
+    headers['content-type'] = multipart.contentType;
+  } else if (mapping.body) {
     let payload = mapping.body(input);
     if (cursor?.in === 'body' && payload && typeof payload === 'object') {
       payload = { ...(payload as object), [cursor.param]: cursor.value };
@@ -38,6 +43,27 @@ export function buildRequest(
     headers['content-type'] = 'application/json';
   }
   return { method: mapping.method, url: url.toString(), headers, ...(body !== undefined ? { body } : {}) };
+}
+
+/**
+ * multipart/form-data (RFC 7578): CRLF-delimited parts with a random boundary. Field names and file names are
+ * quoted with `"`, CR and LF percent-encoded (the WHATWG FormData encoding), so no value can end a header early.
+ */
+export function encodeMultipart(parts: MultipartPart[]): { body: Buffer; contentType: string } {
+  const boundary = `----switchboard${randomBytes(12).toString('hex')}`;
+  const quote = (s: string) => s.replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/"/g, '%22');
+  const chunks: Buffer[] = [];
+  for (const part of parts) {
+    let head = `--${boundary}\r\nContent-Disposition: form-data; name="${quote(part.name)}"`;
+    if ('data' in part) {
+      head += `; filename="${quote(part.filename)}"\r\nContent-Type: ${part.contentType.replace(/[\r\n]/g, '')}`;
+      chunks.push(Buffer.from(`${head}\r\n\r\n`, 'utf8'), Buffer.from(part.data), Buffer.from('\r\n'));
+    } else {
+      chunks.push(Buffer.from(`${head}\r\n\r\n${part.value}\r\n`, 'utf8'));
+    }
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
 function authHeaders(c: Credentials): Record<string, string> {

@@ -22,9 +22,19 @@ export interface HttpMapping<I> {
   path: string;
   query?: Record<string, string> | ((input: I) => Record<string, QueryValue>);
   body?: (input: I) => unknown;
+  /**
+   * A multipart/form-data body instead of JSON (file uploads such as Gong's call media); not with `body`. Each part
+   * is a text field or a file with its bytes (usually put into the input by `prepare`).
+   */
+  multipart?: (input: I) => MultipartPart[];
   /** How arrays go into the query string: `id=1&id=2` (repeat, the default) or `id=1,2` (comma). */
   arrayFormat?: 'repeat' | 'comma';
 }
+
+/** One part of a multipart/form-data body: a text field, or a file. */
+export type MultipartPart =
+  | { name: string; value: string }
+  | { name: string; filename: string; contentType: string; data: Uint8Array };
 
 /** Cursor pagination as the upstream does it; the executor follows it when the caller asks for more pages. */
 export interface Pagination {
@@ -62,6 +72,11 @@ export interface ToolDefinition<S extends z.ZodObject = z.ZodObject> {
    * key). Failures of these reads are reported like the tool's own.
    */
   prepare?: (input: z.output<S>, upstream: UpstreamReader) => Promise<z.output<S>>;
+  /**
+   * Runs after a successful response, with the same upstream reads as `prepare`: follow-up reads the result needs
+   * (e.g. a short, bounded poll of a long-running task). Its return value replaces the body before `transform`.
+   */
+  settle?: (body: unknown, input: z.output<S>, upstream: UpstreamReader) => Promise<unknown>;
   /** Shapes the upstream response body into the tool result (default: the body as is). */
   transform?: (body: unknown, input: z.output<S>) => unknown;
 }
@@ -144,6 +159,7 @@ export function defineToolkit(def: ToolkitDefinition): LoadedToolkit {
     for (const m of tool.http.path.matchAll(/\{([^}]+)\}/g)) {
       if (!(m[1]! in shape)) problems.push(`${where}: path parameter {${m[1]}} is not an input field`);
     }
+    if (tool.http.body && tool.http.multipart) problems.push(`${where}: http.body and http.multipart are exclusive`);
     if (tool.http.query && typeof tool.http.query === 'object') {
       for (const field of Object.values(tool.http.query)) {
         if (!(field in shape)) problems.push(`${where}: query maps to unknown input field "${field}"`);

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CONFLUENCE_SEED } from '../../src/emulators/confluence/index.ts';
+import { CONTENT_SEED } from '../../src/emulators/confluence/routes-content.ts';
 import { ADA_AUTH, cqlUrl, dayBefore, SITE_BASE, setup } from './helpers.ts';
 
 const P = CONFLUENCE_SEED.pages;
 const S = CONFLUENCE_SEED.spaces;
+/** The content group's Marketing space: 5 current pages and 4 current blog posts (plus a draft and a trashed one). */
+const MKT = CONTENT_SEED;
 
 /** Ids found by a CQL query (all of them, limit 250). */
 async function ids(get: ReturnType<typeof setup>['get'], cql: string, extra = ''): Promise<string[]> {
@@ -50,12 +53,17 @@ describe('CQL search: /wiki/rest/api/search', () => {
 
   test('fields: type, space, space.key, title, label, creator, id, parent, ancestor', async () => {
     const { get } = setup();
-    assert.equal((await ids(get, 'type = page')).length, 14, 'current pages only; no drafts, no trash');
-    assert.deepEqual(await ids(get, 'type = blogpost'), []);
+    assert.equal((await ids(get, 'type = page')).length, 14 + 5, 'current pages only; no drafts, no trash');
+    assert.deepEqual(sorted(await ids(get, 'type = blogpost')), [
+      MKT.blogposts.welcome,
+      MKT.blogposts.springResults,
+      MKT.blogposts.teamMeetingQ3Kickoff,
+      MKT.blogposts.partnerProgram,
+    ]);
     assert.equal((await ids(get, 'space = ENG')).length, 8);
     assert.equal((await ids(get, 'space.key = eng')).length, 8, 'keys are case-insensitive');
     assert.equal((await ids(get, 'space IN (SALES, "~demo")')).length, 6);
-    assert.equal((await ids(get, 'type = page AND space.key != ENG')).length, 6);
+    assert.equal((await ids(get, 'type = page AND space.key != ENG')).length, 6 + 5);
     assert.equal((await ids(get, `space.id = ${S.SALES.id}`)).length, 4);
     assert.deepEqual(await ids(get, 'title = "pricing faq"'), [P.pricingFaq]);
     assert.deepEqual(sorted(await ids(get, 'label = runbook')), [P.runbooks, P.paymentsRunbook, P.searchRunbook]);
@@ -71,12 +79,15 @@ describe('CQL search: /wiki/rest/api/search', () => {
       P.customerOnboarding,
       P.personalHome,
       P.weeklySync,
+      MKT.blogposts.teamMeetingQ3Kickoff,
     ]);
     assert.deepEqual(sorted(await ids(get, `creator = "${CONFLUENCE_SEED.users.ada.accountId}"`)), [
       P.engHome,
       P.architecture,
       P.onboardingGuide,
       P.salesPlaybook,
+      MKT.pages.brandGuidelines,
+      MKT.blogposts.springResults,
     ]);
     assert.deepEqual(sorted(await ids(get, `id IN (${P.architecture}, ${P.pricingFaq})`)), [
       P.architecture,
@@ -125,8 +136,12 @@ describe('CQL search: /wiki/rest/api/search', () => {
       P.salesPlaybook,
       P.pricingFaq,
     ]);
-    assert.equal((await ids(get, 'type = page AND NOT space = ENG')).length, 6);
-    assert.equal((await ids(get, 'not (space = ENG or space = SALES)')).length, 2, 'keywords are case-insensitive');
+    assert.equal((await ids(get, 'type = page AND NOT space = ENG')).length, 6 + 5);
+    assert.equal(
+      (await ids(get, 'not (space = ENG or space = SALES)')).length,
+      2 + 5 + 4,
+      'keywords are case-insensitive',
+    );
   });
 
   test('dates: literals, now() offsets and start/end functions', async () => {
@@ -202,7 +217,7 @@ describe('CQL search: /wiki/rest/api/search', () => {
     while (url) {
       const res = await get(url);
       assert.equal(res.status, 200);
-      assert.equal(res.body.totalSize, 14);
+      assert.equal(res.body.totalSize, 14 + 5);
       assert.equal(res.body.start, pages * 4);
       assert.equal(res.body.limit, 4);
       assert.equal(res.body.size, res.body.results.length);
@@ -217,7 +232,7 @@ describe('CQL search: /wiki/rest/api/search', () => {
         url = `${res.body._links.base}${next}`.replace('http://localhost/emulators/confluence', '');
       } else url = undefined;
     }
-    assert.equal(pages, 4);
+    assert.equal(pages, 5);
     assert.deepEqual(seen, all);
 
     const byStart = await get(cqlUrl('type = page ORDER BY created ASC', '&limit=4&start=8'));

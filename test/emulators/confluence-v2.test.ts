@@ -69,7 +69,7 @@ describe('spaces', () => {
     assert.equal(all.status, 200);
     assert.deepEqual(
       all.body.results.map((s: { key: string }) => s.key),
-      ['ENG', 'SALES', '~demo'],
+      ['ENG', 'SALES', '~demo', 'MKT'],
     );
     assert.equal(all.body._links.base, SITE_BASE);
     assert.equal(all.body._links.next, undefined);
@@ -98,7 +98,7 @@ describe('spaces', () => {
     const sorted = await get('/wiki/api/v2/spaces?sort=-name');
     assert.deepEqual(
       sorted.body.results.map((s: { name: string }) => s.name),
-      ['Sales', 'Engineering', 'Demo User'],
+      ['Sales', 'Marketing', 'Engineering', 'Demo User'],
     );
     const described = await get('/wiki/api/v2/spaces?keys=ENG&description-format=plain&include-icon=true');
     assert.equal(described.body.results[0].description.plain.representation, 'plain');
@@ -147,7 +147,7 @@ describe('page lists', () => {
       .filter((p) => p.status === 'current')
       .map((p) => p.id)
       .sort((a, b) => Number(a) - Number(b));
-    assert.equal(expected.length, 14);
+    assert.equal(expected.length, 14 + 5, 'the base seed and the Marketing space of the content group');
 
     const seen: string[] = [];
     let url: string | undefined = '/wiki/api/v2/pages?limit=4';
@@ -170,7 +170,7 @@ describe('page lists', () => {
       }
       url = next;
     }
-    assert.equal(pages, 4);
+    assert.equal(pages, 5);
     assert.deepEqual(seen, expected);
   });
 
@@ -626,7 +626,7 @@ describe('reset', () => {
     emulator.reset();
     assert.equal(emulator.state, state);
     assert.equal(state.pages.has(created.body.id), false);
-    assert.equal(state.pages.size, 16);
+    assert.equal(state.pages.size, 16 + 5);
     assert.equal((await get('/wiki/api/v2/spaces')).status, 200);
     // Ids are deterministic after a reset too.
     const again = await post('/wiki/api/v2/pages', { spaceId: S.ENG.id, title: 'Temporary' });

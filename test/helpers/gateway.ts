@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config/index.ts';
 import { createApiKey, ensureUser } from '../../src/identity/index.ts';
 import { type Gateway, startGateway } from '../../src/server/gateway.ts';
 import { createLogger } from '../../src/util/log.ts';
+import { assertConfluenceContract } from './contract.ts';
 import { tempDir } from './tmp.ts';
 
 export interface TestGateway {
@@ -27,6 +28,8 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     ...env,
   });
   const gateway = await startGateway(config, createLogger(config.logLevel));
+  // Every exchange with the emulators is recorded; close() checks the Confluence traffic against the OpenAPI specs.
+  for (const emulator of gateway.emulators.values()) emulator.traffic?.enable();
   const { user } = await ensureUser(gateway.store.db, 'demo');
   const { key } = await createApiKey(gateway.store.db, user.id);
   const clients: Client[] = [];
@@ -43,10 +46,16 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
       clients.push(client);
       return client;
     },
+    /** Stops everything, then throws a `ContractError` if the Confluence emulator's traffic broke the spec. */
     async close() {
       await Promise.all(clients.map((c) => c.close()));
       await gateway.close();
       tmp.remove();
+      const traffic = gateway.emulators.get('confluence')?.traffic;
+      if (traffic) {
+        const exchanges = traffic.take();
+        assertConfluenceContract(exchanges, 'Confluence emulator traffic of this test file');
+      }
     },
   };
 }

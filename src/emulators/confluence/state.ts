@@ -19,6 +19,8 @@ export interface ConfluenceUser {
   /** API token for Basic auth (absent: the user cannot log in with a token). */
   apiToken?: string;
   timeZone: string;
+  /** Site (Confluence) administrator: may read the audit log. */
+  siteAdmin?: boolean;
 }
 
 export interface SpaceRecord {
@@ -33,6 +35,8 @@ export interface SpaceRecord {
   /** Plain-text description. */
   description: string;
   labels: string[];
+  /** Created with `POST /space/_private` (or v2 `createPrivateSpace`): only its creator can see it. */
+  private?: boolean;
 }
 
 export interface PageBody {
@@ -77,10 +81,24 @@ export interface PageRecord {
   statusBeforeTrash?: PageStatus;
 }
 
+export type LabelPrefix = 'global' | 'my' | 'team' | 'system';
+
 export interface LabelRecord {
   id: string;
   name: string;
-  prefix: 'global';
+  prefix: LabelPrefix;
+}
+
+/**
+ * A qualified label name as content keeps it in `labels`: `urgent` for a global label, `my:todo` / `team:platform` /
+ * `system:x` for the other prefixes (what CQL `label = "my:todo"` matches). Lower-cased, like Confluence.
+ */
+export function qualifiedLabel(raw: string): { key: string; prefix: LabelPrefix; name: string } {
+  const n = raw.trim().toLowerCase();
+  const m = /^(global|my|team|system):(.+)$/.exec(n);
+  const prefix = (m ? m[1] : 'global') as LabelPrefix;
+  const name = m ? m[2]! : n;
+  return { key: prefix === 'global' ? name : `${prefix}:${name}`, prefix, name };
 }
 
 /** Content that can carry labels, properties, comments, likes, restrictions and attachments. */
@@ -279,14 +297,33 @@ export class ConfluenceState {
     return undefined;
   }
 
+  /** The label of a qualified name (`urgent`, `my:todo`), created on first use; keyed by its qualified name. */
   label(name: string): LabelRecord {
-    const n = name.toLowerCase();
-    let l = this.labels.get(n);
+    const q = qualifiedLabel(name);
+    let l = this.labels.get(q.key);
     if (!l) {
-      l = { id: this.nextId(), name: n, prefix: 'global' };
-      this.labels.set(n, l);
+      l = { id: this.nextId(), name: q.name, prefix: q.prefix };
+      this.labels.set(q.key, l);
     }
     return l;
+  }
+
+  /**
+   * Whether content restrictions let `accountId` do `operation` on the content: a restriction lists the users allowed
+   * (group members are not modelled, so a group entry admits nobody). Read restrictions of ancestor pages apply to
+   * their descendants; attachments follow their container; updating needs read access too.
+   */
+  restrictionAllows(contentId: string, accountId: string, operation: 'read' | 'update'): boolean {
+    const c = this.content(contentId);
+    if (c?.type === 'attachment') return this.restrictionAllows(c.record.containerId, accountId, operation);
+    if (operation === 'update' && !this.restrictionAllows(contentId, accountId, 'read')) return false;
+    const ids = [contentId];
+    if (operation === 'read' && c?.type === 'page') ids.push(...this.ancestorIds(c.record));
+    for (const id of ids) {
+      const r = this.restrictions.get(`${id}:${operation}`);
+      if (r && (r.userIds.length > 0 || r.groupNames.length > 0) && !r.userIds.includes(accountId)) return false;
+    }
+    return true;
   }
 
   /** Any content by id (ids are unique across content types, as in Confluence). */
@@ -316,6 +353,18 @@ export class ConfluenceState {
   canView(page: PageRecord, accountId: string): boolean {
     if (page.private || page.status === 'draft') return page.authorId === accountId;
     return true;
+  }
+
+  /** Can `accountId` see the space (a private space is its creator's alone). */
+  canViewSpace(space: SpaceRecord, accountId: string): boolean {
+    return !space.private || space.authorId === accountId;
+  }
+
+  /** The properties of one space or piece of content, in id order. */
+  propertiesOf(ownerType: ContentPropertyRecord['ownerType'], ownerId: string): ContentPropertyRecord[] {
+    return [...this.properties.values()]
+      .filter((p) => p.ownerType === ownerType && p.ownerId === ownerId)
+      .sort((a, b) => Number(a.id) - Number(b.id));
   }
 
   children(pageId: string): PageRecord[] {
@@ -356,6 +405,29 @@ export class ConfluenceState {
     this.pages.set(page.id, page);
     for (const l of page.labels) this.label(l);
     return page;
+  }
+
+  /** Adds a blog post as given (no checks; the API goes through `POST /blogposts`). */
+  insertBlogPost(post: BlogPostRecord): BlogPostRecord {
+    this.blogposts.set(post.id, post);
+    for (const l of post.labels) this.label(l);
+    return post;
+  }
+
+  /** Adds a comment as given (no checks; the API goes through `POST /footer-comments`). */
+  insertComment(comment: CommentRecord): CommentRecord {
+    this.comments.set(comment.id, comment);
+    return comment;
+  }
+
+  /** `accountId` likes the content (idempotent). */
+  addLike(contentId: string, accountId: string): void {
+    let set = this.likes.get(contentId);
+    if (!set) {
+      set = new Set();
+      this.likes.set(contentId, set);
+    }
+    set.add(accountId);
   }
 
   insertSpace(space: SpaceRecord): SpaceRecord {

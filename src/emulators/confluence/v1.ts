@@ -19,7 +19,7 @@ import {
   scoreCql,
   searchTerms,
 } from './cql.ts';
-import { type ConfluenceDeps, friendlyDate, pageLinks, site, v1ErrorBody } from './http.ts';
+import { blogPostLinks, type ConfluenceDeps, friendlyDate, pageLinks, site, v1ErrorBody } from './http.ts';
 import type { ConfluenceUser, PageRecord, PageStatus, SpaceRecord } from './state.ts';
 import { escapeHtml, storageToView } from './storage-format.ts';
 import type { RouteDef, RouteHandler } from './v2.ts';
@@ -36,7 +36,7 @@ const EXCERPTS = ['highlight', 'indexed', 'none', 'highlight_unescaped', 'indexe
 const HL_START = '@@@hl@@@';
 const HL_END = '@@@endhl@@@';
 
-function userJson(user: ConfluenceUser | undefined, accountId: string, base: string) {
+export function userJson(user: ConfluenceUser | undefined, accountId: string, base: string) {
   return {
     type: 'known',
     accountId,
@@ -83,12 +83,18 @@ function spaceJsonV1(space: SpaceRecord, base: string) {
   };
 }
 
-/** A page as v1 `Content`, with the `content.*` expansions asked for. */
-function contentJson(deps: ConfluenceDeps, page: PageRecord, expand: Set<string>, base: string) {
+/** A page (or blog post) as v1 `Content`, with the `content.*` expansions asked for. */
+export function contentJson(
+  deps: ConfluenceDeps,
+  page: PageRecord,
+  expand: Set<string>,
+  base: string,
+  type: 'page' | 'blogpost' = 'page',
+) {
   const { state } = deps;
   const space = state.spaces.get(page.spaceId);
   const key = space?.key ?? '';
-  const out: Record<string, unknown> = { id: page.id, type: 'page', status: page.status, title: page.title };
+  const out: Record<string, unknown> = { id: page.id, type, status: page.status, title: page.title };
   const expandable: Record<string, string> = {
     container: `/rest/api/space/${key}`,
     metadata: '',
@@ -185,7 +191,8 @@ function contentJson(deps: ConfluenceDeps, page: PageRecord, expand: Set<string>
   out.macroRenderedOutput = {};
   out.restrictions = {};
   out._expandable = expandable;
-  out._links = { ...pageLinks(page, space), self: `${base}/rest/api/content/${page.id}` };
+  const links = type === 'blogpost' ? blogPostLinks(page, space) : pageLinks(page, space);
+  out._links = { ...links, self: `${base}/rest/api/content/${page.id}` };
   return out;
 }
 
@@ -225,7 +232,7 @@ interface CqlContextParam {
   contentStatuses?: string[];
 }
 
-function parseCqlContext(raw: string | null): CqlContextParam {
+export function parseCqlContext(raw: string | null): CqlContextParam {
   if (!raw) return {};
   let v: unknown;
   try {
@@ -288,8 +295,12 @@ const search: RouteHandler = (c, deps) => {
   const statuses = (context.contentStatuses ?? ['current']) as PageStatus[];
 
   const cqlCtx: CqlContext = { now: state.now(), currentAccountId: accountId };
-  const docs: { page: PageRecord; doc: CqlDocument; text: string }[] = [];
-  for (const page of state.pages.values()) {
+  const docs: { page: PageRecord; type: 'page' | 'blogpost'; doc: CqlDocument; text: string }[] = [];
+  const candidates = [
+    ...[...state.pages.values()].map((page) => ({ page, type: 'page' as const })),
+    ...[...state.blogposts.values()].map((page) => ({ page, type: 'blogpost' as const })),
+  ];
+  for (const { page, type } of candidates) {
     if (!statuses.includes(page.status) || !state.canView(page, accountId)) continue;
     const space = state.spaces.get(page.spaceId);
     if (!space) continue;
@@ -301,7 +312,7 @@ const search: RouteHandler = (c, deps) => {
     const contributors = [...new Set(state.versions(page).map((v) => v.authorId))];
     const doc: CqlDocument = {
       id: page.id,
-      type: 'page',
+      type,
       spaceKey: space.key,
       spaceId: space.id,
       title: page.title,
@@ -314,7 +325,7 @@ const search: RouteHandler = (c, deps) => {
       created: new Date(page.createdAt),
       lastModified: new Date(page.version.createdAt),
     };
-    if (matchesCql(parsed.where, doc, cqlCtx)) docs.push({ page, doc, text });
+    if (matchesCql(parsed.where, doc, cqlCtx)) docs.push({ page, type, doc, text });
   }
   const scores = new Map(docs.map((d) => [d.page.id, scoreCql(parsed.where, d.doc)]));
   const fallback = (a: CqlDocument, b: CqlDocument) =>
@@ -325,19 +336,19 @@ const search: RouteHandler = (c, deps) => {
 
   const terms = [...new Set(searchTerms(parsed.where))];
   const pageItems = docs.slice(offset, offset + limit);
-  const results = pageItems.map(({ page, text }) => {
+  const results = pageItems.map(({ page, type, text }) => {
     const space = state.spaces.get(page.spaceId)!;
-    const links = pageLinks(page, space);
+    const links = type === 'blogpost' ? blogPostLinks(page, space) : pageLinks(page, space);
     const score = scores.get(page.id) ?? 0;
     return {
-      content: contentJson(deps, page, expand, s.base),
+      content: contentJson(deps, page, expand, s.base, type),
       title: page.title,
       excerpt: excerptOf(text, terms, excerptMode),
       url: links.webui,
       resultGlobalContainer: { title: space.name, displayUrl: `/spaces/${space.key}` },
       breadcrumbs: [],
       entityType: 'content',
-      iconCssClass: 'aui-icon content-type-page',
+      iconCssClass: `aui-icon content-type-${type}`,
       lastModified: page.version.createdAt,
       friendlyLastModified: friendlyDate(page.version.createdAt),
       score: score > 0 ? score : 1,

@@ -35,8 +35,8 @@ export interface RouteDef {
   handler: RouteHandler;
 }
 
-const V2 = '/wiki/api/v2';
-const LIST_LIMIT = { default: 25, max: 250 };
+export const V2 = '/wiki/api/v2';
+export const LIST_LIMIT = { default: 25, max: 250 };
 
 const SPACE_SORTS = ['id', '-id', 'key', '-key', 'name', '-name'] as const;
 const SPACE_TYPES = [
@@ -48,7 +48,7 @@ const SPACE_TYPES = [
   'onboarding',
   'xflow_sample_space',
 ] as const;
-const PAGE_SORTS = [
+export const PAGE_SORTS = [
   'id',
   '-id',
   'created-date',
@@ -58,8 +58,8 @@ const PAGE_SORTS = [
   'title',
   '-title',
 ] as const;
-const PRIMARY_FORMATS = ['storage', 'atlas_doc_format'] as const;
-const SINGLE_FORMATS = [
+export const PRIMARY_FORMATS = ['storage', 'atlas_doc_format'] as const;
+export const SINGLE_FORMATS = [
   'storage',
   'atlas_doc_format',
   'view',
@@ -68,7 +68,7 @@ const SINGLE_FORMATS = [
   'styled_view',
   'editor',
 ] as const;
-type BodyFormat = (typeof SINGLE_FORMATS)[number];
+export type BodyFormat = (typeof SINGLE_FORMATS)[number];
 
 // ---------------------------------------------------------------------------------------------------------------
 // Serializers
@@ -118,11 +118,11 @@ function spaceJson(state: ConfluenceState, space: SpaceRecord, q: URLSearchParam
   return out;
 }
 
-function versionJson(v: VersionInfo) {
+export function versionJson(v: VersionInfo) {
   return { createdAt: v.createdAt, message: v.message, number: v.number, minorEdit: v.minorEdit, authorId: v.authorId };
 }
 
-function renderBody(
+export function renderBody(
   state: ConfluenceState,
   body: PageBody,
   format: BodyFormat,
@@ -141,14 +141,14 @@ function renderBody(
   return { [format]: { representation: format, value } };
 }
 
-interface PageView {
+export interface PageView {
   title: string;
   body: PageBody;
   version: VersionInfo;
   status: PageStatus | 'historical';
 }
 
-function pageJson(
+export function pageJson(
   deps: ConfluenceDeps,
   page: PageRecord,
   opts: {
@@ -229,13 +229,13 @@ function pageJson(
 // ---------------------------------------------------------------------------------------------------------------
 // Request validation
 
-function asObject(raw: unknown): Record<string, unknown> {
+export function asObject(raw: unknown): Record<string, unknown> {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw badRequest('The request body must be a JSON object');
   return raw as Record<string, unknown>;
 }
 
 /** An id given as a JSON string or number. */
-function idField(raw: unknown, name: string): string | undefined {
+export function idField(raw: unknown, name: string): string | undefined {
   if (raw === undefined || raw === null || raw === '') return undefined;
   const s = typeof raw === 'number' && Number.isInteger(raw) ? String(raw) : raw;
   if (typeof s !== 'string' || !/^\d+$/.test(s)) {
@@ -256,7 +256,7 @@ function titleField(raw: unknown, required: boolean): string | undefined {
 }
 
 /** `body` of a write: `{representation, value}` or `{storage: {representation, value}}` (and the ADF form). */
-function writeBody(raw: unknown): PageBody | undefined {
+export function writeBody(raw: unknown): PageBody | undefined {
   if (raw === undefined || raw === null) return undefined;
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw badRequest('\'body\' must be an object: {"representation": "storage", "value": "<p>…</p>"}');
@@ -293,7 +293,7 @@ function writeBody(raw: unknown): PageBody | undefined {
   return { representation: rep, value };
 }
 
-function statusField(raw: unknown, required: boolean): 'current' | 'draft' {
+export function statusField(raw: unknown, required: boolean): 'current' | 'draft' {
   if (raw === undefined || raw === null) {
     if (required) throw badRequest("'status' is required: current or draft");
     return 'current';
@@ -307,7 +307,7 @@ function statusField(raw: unknown, required: boolean): 'current' | 'draft' {
 const duplicateTitle = () =>
   badRequest('A page with this title already exists: A page already exists with the same TITLE in this space');
 
-function visiblePage(deps: ConfluenceDeps, id: string, accountId: string): PageRecord {
+export function visiblePage(deps: ConfluenceDeps, id: string, accountId: string): PageRecord {
   requireNumericId(id);
   const page = deps.state.pages.get(id);
   if (!page || !deps.state.canView(page, accountId)) throw notFound();

@@ -50,6 +50,13 @@ export const spaceId = z
   .regex(/^\d+$/, { message: 'expected a numeric space id; map a space key to its id with confluence_get_spaces' })
   .describe('Numeric id of the space (not the space key). confluence_get_spaces maps a key such as "ENG" to its id.');
 
+/** Formats list endpoints accept (`PrimaryBodyRepresentation`). */
+export const listBodyFormat = z
+  .enum(['storage', 'atlas_doc_format'])
+  .describe(
+    'Include each item\'s body in this format: "storage" (Confluence XHTML) or "atlas_doc_format" (ADF JSON as a string). Omit to get no bodies (smaller results).',
+  );
+
 export const bodyFormat = z
   .enum(['storage', 'atlas_doc_format', 'view'])
   .describe(
@@ -87,10 +94,13 @@ export async function resolveSpaceId(
 ): Promise<string> {
   if (input.space_id) return input.space_id;
   if (!input.space_key) throw new GatewayError('invalid_arguments', 'give either "space_id" or "space_key"');
-  const found = (await upstream.get('/wiki/api/v2/spaces', { keys: [input.space_key] })) as {
+  // Global space keys are upper case in Confluence Cloud and the keys filter matches exactly; users often type
+  // them in lower case. Personal space keys (~accountId) are left as given.
+  const key = input.space_key.startsWith('~') ? input.space_key : input.space_key.toUpperCase();
+  const found = (await upstream.get('/wiki/api/v2/spaces', { keys: [key] })) as {
     results?: { id: string; key: string }[];
   };
-  const space = found.results?.find((s) => s.key.toLowerCase() === input.space_key!.toLowerCase());
+  const space = found.results?.find((s) => s.key.toLowerCase() === key.toLowerCase());
   if (!space) {
     throw new GatewayError(
       'invalid_arguments',

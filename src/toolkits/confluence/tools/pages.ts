@@ -3,6 +3,7 @@ import { defineTool } from '../../define.ts';
 import {
   bodyFormat,
   limit,
+  listBodyFormat,
   nextVersion,
   pageId,
   resolveSpaceId,
@@ -157,7 +158,7 @@ export const getPages = defineTool({
       .enum(['id', '-id', 'created-date', '-created-date', 'modified-date', '-modified-date', 'title', '-title'])
       .optional()
       .describe('Sort order; a leading "-" sorts descending.'),
-    body_format: bodyFormat.optional(),
+    body_format: listBodyFormat.optional(),
     limit: limit(25, 250),
   }),
   http: {

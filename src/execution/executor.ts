@@ -161,6 +161,14 @@ export function createExecutor(deps: ExecutorDeps) {
         p && cursor ? { in: p.cursorIn, param: p.cursorParam, value: cursor } : undefined,
       );
       const res = await send(toolkit, tool, connection, built, deadline, signal);
+      if (res.status === 404 && p && page === 0 && tool.notFoundMeansEmpty) {
+        const body: Record<string, unknown> = {};
+        setPath(body, p.itemsPath, []);
+        body.next_cursor = null;
+        const detail = toolkit.errorMessage?.(res.body);
+        body.note = `${toolkit.service} found nothing matching the filters${detail ? ` (${detail})` : ''}.`;
+        return { outcome: { ok: true, data: body }, status: res.status };
+      }
       if (res.status >= 400) return { outcome: { ok: false, error: upstreamError(toolkit, res) }, status: res.status };
       last = res;
       if (!p) break;

@@ -67,6 +67,11 @@ export interface ToolDefinition<S extends z.ZodObject = z.ZodObject> {
   annotations: ToolAnnotations;
   pagination?: Pagination;
   /**
+   * The upstream answers 404 when a list filter matches nothing (Gong's calls, logs and stats do): with this set,
+   * such a 404 on the first page is an empty result with a note, not an error. Needs `pagination` (its items path).
+   */
+  notFoundMeansEmpty?: boolean;
+  /**
    * Runs after validation and before the request is built, with read access to the upstream through the same
    * connection: fill in what the caller may omit (the current version number before an update, a space id from a
    * key). Failures of these reads are reported like the tool's own.
@@ -160,6 +165,7 @@ export function defineToolkit(def: ToolkitDefinition): LoadedToolkit {
       if (!(m[1]! in shape)) problems.push(`${where}: path parameter {${m[1]}} is not an input field`);
     }
     if (tool.http.body && tool.http.multipart) problems.push(`${where}: http.body and http.multipart are exclusive`);
+    if (tool.notFoundMeansEmpty && !tool.pagination) problems.push(`${where}: notFoundMeansEmpty needs pagination`);
     if (tool.http.query && typeof tool.http.query === 'object') {
       for (const field of Object.values(tool.http.query)) {
         if (!(field in shape)) problems.push(`${where}: query maps to unknown input field "${field}"`);

@@ -49,6 +49,17 @@ const kit = defineToolkit({
       annotations: { readOnlyHint: true, openWorldHint: true },
       pagination: v2Pagination,
     }),
+    defineTool({
+      name: 'acme_search_items',
+      title: 'Search items',
+      description: 'Search items; the upstream answers 404 when nothing matches (used by the executor tests only).',
+      input: z.object({ q: z.string() }),
+      http: { method: 'GET', path: '/search', query: { q: 'q' } },
+      scopes: [],
+      annotations: { readOnlyHint: true, openWorldHint: true },
+      pagination: v2Pagination,
+      notFoundMeansEmpty: true,
+    }),
   ],
 });
 
@@ -206,6 +217,20 @@ describe('executor', () => {
     assert.equal((more.data as { results: unknown[] }).results.length, 6);
     assert.equal((more.data as { next_cursor: unknown }).next_cursor, null);
     assert.equal(requests.length, 3);
+  });
+
+  test('a 404 for "nothing matched" is an empty result with a note, where the tool declares it', async () => {
+    reset(() => json(404, { message: 'No items found for the period' }));
+    const out = await execute('acme_search_items', { q: 'x' });
+    assert.ok(out.ok);
+    assert.deepEqual(out.data, {
+      results: [],
+      next_cursor: null,
+      note: 'Acme found nothing matching the filters (No items found for the period).',
+    });
+    // Tools that do not declare it keep the 404 as an error.
+    const other = await execute('acme_get_item', { id: '1' });
+    assert.ok(!other.ok && other.error.status === 404);
   });
 
   test('every call is audited without its arguments', async () => {

@@ -2,7 +2,17 @@ import { Command, CommanderError } from 'commander';
 import { type Config, ConfigError, loadConfig } from '../config/index.ts';
 import { connectDemo, DEMO_TOOLKITS } from '../connections/demo.ts';
 import { createConnections } from '../connections/index.ts';
-import { createApiKey, ensureUser, findUserByName, listApiKeys, listUsers, revokeApiKey } from '../identity/index.ts';
+import {
+  createApiKey,
+  ensureUser,
+  findUserByName,
+  listApiKeys,
+  listUsers,
+  revokeApiKey,
+  validateUserName,
+} from '../identity/index.ts';
+import { setPassword, validatePassword } from '../identity/passwords.ts';
+import { deleteUserSessions } from '../identity/sessions.ts';
 import { SERVER_VERSION } from '../mcp/toolkit-server.ts';
 import { startEmulatorServer } from '../server/emulator-server.ts';
 import { startGateway } from '../server/gateway.ts';
@@ -57,7 +67,7 @@ program
     const log = createLogger(cfg.logLevel);
     const gateway = await startGateway(cfg, log);
     log.info({ url: gateway.url, demo: cfg.demo, dialect: gateway.store.dialect, dataDir: cfg.dataDir }, 'listening');
-    if (cfg.demo) err(demoBanner(gateway.url, cfg));
+    if (cfg.demo) err(demoBanner(gateway.url, cfg, gateway.demoLoginLink));
     let signals = 0;
     const stop = (signal: string) => {
       if (++signals > 1) {
@@ -130,15 +140,99 @@ keys
     });
   });
 
+/**
+ * A new password: from stdin with --password-stdin (its first line; for scripts), else typed twice on the
+ * terminal without echo. Never from an argument: arguments show in `ps` and shell history.
+ */
+async function readNewPassword(fromStdin: boolean | undefined): Promise<string> {
+  let password: string;
+  if (fromStdin) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    password = Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+  } else {
+    if (!process.stdin.isTTY) throw new UsageError('no terminal to type a password in: pipe it with --password-stdin');
+    password = await promptHidden('Password: ');
+    if ((await promptHidden('Password (again): ')) !== password) throw new UsageError('the passwords differ');
+  }
+  const problem = validatePassword(password);
+  if (problem) throw new UsageError(problem);
+  return password;
+}
+
+/** Reads a line from the terminal with echo off. */
+function promptHidden(prompt: string): Promise<string> {
+  const stdin = process.stdin;
+  // Echo off before the prompt appears, so nothing typed after it is ever echoed.
+  stdin.setRawMode(true);
+  process.stderr.write(prompt);
+  stdin.resume();
+  stdin.setEncoding('utf8');
+  return new Promise((resolve, reject) => {
+    let value = '';
+    const done = (fn: () => void) => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.off('data', onData);
+      process.stderr.write('\n');
+      fn();
+    };
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n' || ch === '\u0004') return done(() => resolve(value));
+        if (ch === '\u0003') return done(() => reject(new UsageError('cancelled')));
+        if (ch === '\u007f' || ch === '\b') value = [...value].slice(0, -1).join('');
+        else value += ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}
+
 program
   .command('users')
-  .description('Manage users.')
+  .description('Manage users (people who sign in to the gateway from their MCP clients).')
   .addCommand(
     new Command('list').description('List users.').action(async () => {
       await withStore(config(), async (store) => {
         for (const u of await listUsers(store.db)) out(`${u.id}\t${u.name}\tcreated ${u.created_at}`);
       });
     }),
+  )
+  .addCommand(
+    new Command('add')
+      .description('Create a user who signs in with a password (typed on the terminal, or --password-stdin).')
+      .argument('<name>', 'user name')
+      .option('--password-stdin', 'read the password from the first line of stdin')
+      .action(async (name: string, opts: { passwordStdin?: boolean }) => {
+        const problem = validateUserName(name);
+        if (problem) throw new UsageError(problem);
+        const cfg = config();
+        await withStore(cfg, async (store) => {
+          if (await findUserByName(store.db, name)) {
+            throw new UsageError(`user "${name}" exists; set its password with: switchboard users passwd ${name}`);
+          }
+          const password = await readNewPassword(opts.passwordStdin);
+          const { user } = await ensureUser(store.db, name);
+          await setPassword(store.db, user.id, password);
+          out(`created user ${user.name} (${user.id})`);
+        });
+      }),
+  )
+  .addCommand(
+    new Command('passwd')
+      .description("Set a user's password (typed on the terminal, or --password-stdin); signs out their browsers.")
+      .argument('<name>', 'user name')
+      .option('--password-stdin', 'read the password from the first line of stdin')
+      .action(async (name: string, opts: { passwordStdin?: boolean }) => {
+        await withStore(config(), async (store) => {
+          const user = await requireUser(store, name);
+          const password = await readNewPassword(opts.passwordStdin);
+          await setPassword(store.db, user.id, password);
+          await deleteUserSessions(store.db, user.id);
+          out(`password set for ${user.name}`);
+        });
+      }),
   );
 
 program
@@ -204,22 +298,30 @@ program
     process.on('SIGTERM', stop);
   });
 
-function demoBanner(url: string, cfg: Config): string {
+function demoBanner(url: string, cfg: Config, loginLink: string | undefined): string {
   const env = cfg.dataDir ? `SWITCHBOARD_DATA_DIR=${JSON.stringify(cfg.dataDir)} ` : '';
-  const entry = {
-    mcpServers: { switchboard: { url: `${url}/mcp/confluence`, bearerTokenEnvVar: 'SWITCHBOARD_API_KEY' } },
-  };
+  const entry = { mcpServers: { switchboard: { url: `${url}/mcp/confluence` } } };
   return [
     '',
     'Switchboard is running in demo mode (emulated Confluence with seeded data).',
     `  MCP URL (Confluence tools): ${url}/mcp/confluence`,
     `  Health:                     ${url}/healthz`,
+    `  Console (your apps):        ${url}/console`,
     '',
-    'Get an API key for the demo user (already connected to the demo Confluence):',
-    `  ${env}npx switchboard keys create --user demo`,
-    '',
-    'Then export it as SWITCHBOARD_API_KEY and add this to ~/.kimi-code/mcp.json (the key stays out of the file):',
+    'Add this to ~/.kimi-code/mcp.json (no key in the file: the client logs in with OAuth in your browser):',
     `  ${JSON.stringify(entry)}`,
+    'then log in from Kimi Code with: /mcp-config login switchboard',
+    '',
+    ...(loginLink
+      ? [
+          'Sign in as the demo user (already connected to the demo Confluence) with this one-time link (15 minutes):',
+          `  ${loginLink}`,
+          `or give it a password: ${env}npx switchboard users passwd demo`,
+        ]
+      : ['Sign in as the demo user with its password.']),
+    '',
+    'Scripts and CI can use an API key instead (Authorization: Bearer <key>):',
+    `  ${env}npx switchboard keys create --user demo`,
     '',
   ].join('\n');
 }

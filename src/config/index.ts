@@ -50,6 +50,25 @@ export const envSchema = z.object({
   /** How long graceful shutdown waits for in-flight requests before it closes connections. */
   SWITCHBOARD_SHUTDOWN_GRACE_MS: intString(0, 120_000).default(15_000),
   SWITCHBOARD_EMULATOR_PORT: intString(0, 65535).default(8788),
+  /** OAuth access token lifetime (seconds). Short: a leaked token is useful for little time (OAuth 2.1 §7.1.3). */
+  SWITCHBOARD_OAUTH_ACCESS_TOKEN_TTL_S: intString(60, 86_400).default(3600),
+  /** Refresh token lifetime (seconds) since its issue; every refresh rotates it (sliding, 30 days by default). */
+  SWITCHBOARD_OAUTH_REFRESH_TOKEN_TTL_S: intString(300, 365 * 86_400).default(30 * 86_400),
+  /** Absolute lifetime of a grant (the login behind a refresh-token family); then the user logs in again. */
+  SWITCHBOARD_OAUTH_GRANT_MAX_AGE_S: intString(3600, 3 * 365 * 86_400).default(90 * 86_400),
+  /** Authorization code lifetime (seconds); RFC 6749 §4.1.2 recommends at most 10 minutes. */
+  SWITCHBOARD_OAUTH_CODE_TTL_S: intString(10, 600).default(60),
+  /** Browser session lifetime (seconds) for the login, consent and console pages. */
+  SWITCHBOARD_SESSION_TTL_S: intString(300, 30 * 86_400).default(12 * 3600),
+  /** Dynamic client registrations (and client metadata document fetches) allowed per client IP per hour. */
+  SWITCHBOARD_OAUTH_REGISTRATIONS_PER_HOUR: intString(1, 100_000).default(30),
+  /** Registered clients with no token and no use for this many days are deleted. */
+  SWITCHBOARD_OAUTH_CLIENT_RETENTION_DAYS: intString(1, 3650).default(30),
+  /**
+   * Development and tests only: accept client ID metadata documents served over http from loopback addresses.
+   * Never in production: it lets anyone make the gateway fetch from its own host (SSRF).
+   */
+  SWITCHBOARD_OAUTH_CIMD_ALLOW_LOOPBACK: booleanString.default(false),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -68,6 +87,19 @@ export interface Config {
   maxBodyBytes: number;
   shutdownGraceMs: number;
   emulatorPort: number;
+  oauth: OAuthConfig;
+}
+
+/** The gateway's own authorization server (MCP clients log in to it); lifetimes in seconds. */
+export interface OAuthConfig {
+  accessTokenTtlS: number;
+  refreshTokenTtlS: number;
+  grantMaxAgeS: number;
+  codeTtlS: number;
+  sessionTtlS: number;
+  registrationsPerHour: number;
+  clientRetentionDays: number;
+  cimdAllowLoopback: boolean;
 }
 
 export class ConfigError extends Error {
@@ -129,6 +161,16 @@ export function loadConfig(
     maxBodyBytes: e.SWITCHBOARD_MAX_BODY_BYTES,
     shutdownGraceMs: e.SWITCHBOARD_SHUTDOWN_GRACE_MS,
     emulatorPort: e.SWITCHBOARD_EMULATOR_PORT,
+    oauth: {
+      accessTokenTtlS: e.SWITCHBOARD_OAUTH_ACCESS_TOKEN_TTL_S,
+      refreshTokenTtlS: e.SWITCHBOARD_OAUTH_REFRESH_TOKEN_TTL_S,
+      grantMaxAgeS: e.SWITCHBOARD_OAUTH_GRANT_MAX_AGE_S,
+      codeTtlS: e.SWITCHBOARD_OAUTH_CODE_TTL_S,
+      sessionTtlS: e.SWITCHBOARD_SESSION_TTL_S,
+      registrationsPerHour: e.SWITCHBOARD_OAUTH_REGISTRATIONS_PER_HOUR,
+      clientRetentionDays: e.SWITCHBOARD_OAUTH_CLIENT_RETENTION_DAYS,
+      cimdAllowLoopback: e.SWITCHBOARD_OAUTH_CIMD_ALLOW_LOOPBACK,
+    },
   };
 }
 

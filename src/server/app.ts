@@ -5,11 +5,12 @@ import { bodyLimit } from 'hono/body-limit';
 import { sql } from 'kysely';
 import type { Emulator } from '../emulators/framework.ts';
 import type { Executor } from '../execution/executor.ts';
-import { authenticateApiKey, type User } from '../identity/index.ts';
 import { createToolkitServer, listEntries, SERVER_VERSION } from '../mcp/toolkit-server.ts';
+import { type AuthEnv, clientIp, hostGuard, type OAuthServer } from '../oauth-server/index.ts';
 import type { Db } from '../store/db.ts';
 import type { Catalog } from '../toolkits/index.ts';
 import type { Logger } from '../util/log.ts';
+import { createWebRoutes } from '../web/index.ts';
 import { allowedFor, jsonRpcError, originHostGuard } from './guards.ts';
 
 export interface AppDeps {
@@ -24,9 +25,11 @@ export interface AppDeps {
   maxBodyBytes: number;
   /** Emulators to mount (demo mode). */
   emulators?: Emulator[];
+  /** The gateway's own OAuth authorization server (MCP clients log in to it) and its resource-server check. */
+  oauth: OAuthServer;
 }
 
-type Env = { Variables: { user: User } };
+type Env = AuthEnv;
 
 /** The whole HTTP surface, wired from explicit dependencies (tests build it with their own). */
 export function createApp(deps: AppDeps): Hono<Env> {
@@ -51,25 +54,28 @@ export function createApp(deps: AppDeps): Hono<Env> {
     }
   });
 
+  // The authorization server: discovery documents, /oauth/* endpoints; and the pages (login, consent, console).
+  app.route('/', deps.oauth.routes);
+  for (const path of ['/login', '/login/*', '/logout', '/console', '/console/*']) {
+    app.use(path, hostGuard(deps.oauth.origins));
+  }
+  app.route(
+    '/',
+    createWebRoutes({
+      db: deps.db,
+      log: deps.log,
+      origins: deps.oauth.origins,
+      settings: deps.oauth.settings,
+      clientIp,
+    }),
+  );
+
   const mcp = new Hono<Env>();
+  // Origin/Host first: a forbidden browser origin gets 403 before any authentication (DNS rebinding).
   mcp.use(originHostGuard(allowed));
-  mcp.use(async (c, next) => {
-    const header = c.req.header('authorization');
-    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    const user = match ? await authenticateApiKey(deps.db, match[1]!) : undefined;
-    if (!user) {
-      c.header('WWW-Authenticate', 'Bearer realm="switchboard"');
-      return c.json(
-        {
-          error: 'invalid_token',
-          error_description: match ? 'the API key is unknown or revoked' : 'send Authorization: Bearer <API key>',
-        },
-        401,
-      );
-    }
-    c.set('user', user);
-    await next();
-  });
+  // Every path under /mcp (toolkits now, the router later): an API key or an OAuth access token for this
+  // resource, else the 401/403 challenges that start a client's login (MCP authorization).
+  mcp.use(deps.oauth.bearer());
   mcp.use(
     bodyLimit({
       maxSize: deps.maxBodyBytes,

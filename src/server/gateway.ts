@@ -5,6 +5,10 @@ import { ensureDemoData } from '../connections/demo.ts';
 import { type Connections, createConnections } from '../connections/index.ts';
 import { createExecutor } from '../execution/executor.ts';
 import { createHttpClient } from '../execution/http.ts';
+import { findUserByName } from '../identity/index.ts';
+import { hasPassword } from '../identity/passwords.ts';
+import { createLoginLink } from '../identity/sessions.ts';
+import { createOAuthServer, createServerOrigins } from '../oauth-server/index.ts';
 import { migrate, openStore, type Store } from '../store/db.ts';
 import { createCatalog } from '../toolkits/index.ts';
 import type { Logger } from '../util/log.ts';
@@ -20,9 +24,17 @@ export interface Gateway {
   vault: Vault;
   connections: Connections;
   emulators: ReturnType<typeof createEmulators>;
+  /**
+   * Demo mode, while the demo user has no password: a single-use sign-in link (15 minutes) for the browser
+   * login that MCP clients open. The CLI prints it to stderr; it is never logged.
+   */
+  demoLoginLink: string | undefined;
   /** Stops accepting, lets in-flight requests finish (up to the grace period), then closes the store. */
   close(): Promise<void>;
 }
+
+/** How long the demo's one-time sign-in link works. */
+const DEMO_LINK_TTL_S = 15 * 60;
 
 /** Opens the store (migrating it), checks the vault key, and serves the app. */
 export async function startGateway(config: Config, log: Logger): Promise<Gateway> {
@@ -53,6 +65,12 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
   });
   const http = createHttpClient();
   const executor = createExecutor({ db: store.db, catalog, connections, http, log, limits: config.upstream });
+  const oauth = createOAuthServer({
+    db: store.db,
+    log,
+    origins: createServerOrigins(baseUrl, () => port, { publicUrlConfigured: config.publicUrl !== undefined }),
+    settings: config.oauth,
+  });
   const app = createApp({
     db: store.db,
     catalog,
@@ -63,16 +81,18 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     allowedOrigins: config.allowedOrigins,
     maxBodyBytes: config.maxBodyBytes,
     emulators: [...emulators.values()],
+    oauth,
   });
 
   let inFlight = 0;
   const server = serve({
-    fetch: async (req: Request) => {
+    // The Node bindings (`env.incoming`) give the OAuth server the client's address for its rate limits.
+    fetch: async (req: Request, env: unknown) => {
       inFlight++;
       const started = performance.now();
       let status = 500;
       try {
-        const res = await app.fetch(req);
+        const res = await app.fetch(req, env);
         status = res.status;
         return res;
       } finally {
@@ -95,6 +115,20 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
   });
   port = (server.address() as AddressInfo).port;
   if (config.demo) await ensureDemoData({ db: store.db, connections });
+  let demoLoginLink: string | undefined;
+  if (config.demo) {
+    const demo = await findUserByName(store.db, 'demo');
+    if (demo && !(await hasPassword(store.db, demo.id))) {
+      const token = await createLoginLink(store.db, demo.id, DEMO_LINK_TTL_S);
+      demoLoginLink = `${baseUrl()}/login/link?token=${token}`;
+    }
+  }
+  // Expired codes, tokens and sessions, unused registrations: at start, then hourly (idempotent on every node).
+  const sweep = () =>
+    oauth.cleanup().catch((e: unknown) => log.warn({ err: e }, 'OAuth cleanup failed; it runs again in an hour'));
+  await sweep();
+  const sweeper = setInterval(sweep, 3_600_000);
+  sweeper.unref();
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -109,7 +143,9 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         await closed;
       }
+      clearInterval(sweeper);
       await http.close();
+      await oauth.close();
       await upstream?.close();
       // Only after every request finished: nothing is half-written when the store closes.
       await store.close();
@@ -118,5 +154,5 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     return closing;
   };
 
-  return { url: baseUrl(), port, store, vault, connections, emulators, close };
+  return { url: baseUrl(), port, store, vault, connections, emulators, demoLoginLink, close };
 }

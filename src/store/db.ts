@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import pg from 'pg';
 import * as m0001 from './migrations/0001_initial.ts';
+import * as m0002 from './migrations/0002_oauth.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -74,7 +75,7 @@ function withStatementCache(sqlite: SQLite.Database, max = 256) {
 }
 
 // An import map instead of a folder scan: works the same from source, a bundle or a test.
-const migrations: Record<string, Migration> = { '0001_initial': m0001 };
+const migrations: Record<string, Migration> = { '0001_initial': m0001, '0002_oauth': m0002 };
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** Brings the schema to the latest version; safe to run from several processes at once (Kysely locks). */

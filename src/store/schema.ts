@@ -9,6 +9,15 @@ export interface Database {
   auth_configs: AuthConfigsTable;
   connected_accounts: ConnectedAccountsTable;
   audit_events: AuditEventsTable;
+  user_passwords: UserPasswordsTable;
+  web_sessions: WebSessionsTable;
+  login_links: LoginLinksTable;
+  oauth_clients: OAuthClientsTable;
+  oauth_pending_authorizations: OAuthPendingAuthorizationsTable;
+  oauth_codes: OAuthCodesTable;
+  oauth_grants: OAuthGrantsTable;
+  oauth_access_tokens: OAuthAccessTokensTable;
+  oauth_refresh_tokens: OAuthRefreshTokensTable;
 }
 
 export interface UsersTable {
@@ -84,4 +93,112 @@ export interface AuditEventsTable {
   error_code: string | null;
   upstream_status: number | null;
   duration_ms: number;
+}
+
+// --- Identity and the OAuth authorization server (migration 0002). Every secret (session id, login link, code,
+// token) is stored as its SHA-256 only; the column names say `_hash`.
+
+export interface UserPasswordsTable {
+  user_id: string;
+  /** `scrypt$<N>$<r>$<p>$<salt>$<hash>` (base64url); the parameters travel with the hash. */
+  hash: string;
+  updated_at: string;
+}
+
+export interface WebSessionsTable {
+  /** SHA-256 of the session cookie's random value. */
+  id_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string;
+}
+
+export interface LoginLinksTable {
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface OAuthClientsTable {
+  /** A generated id (`sbc_…`) for dynamic registrations, the document URL for client ID metadata documents. */
+  client_id: string;
+  /** `dcr` (RFC 7591) or `cimd` (client ID metadata document). */
+  kind: string;
+  client_name: string;
+  /** JSON array of the registered redirect URIs. */
+  redirect_uris: string;
+  /** JSON of the other accepted metadata (client_uri, software_id, scope, ...). */
+  metadata: string;
+  created_at: string;
+  last_used_at: string | null;
+  /** `cimd` only: when the cached document must be fetched again. */
+  cache_expires_at: string | null;
+}
+
+export interface OAuthPendingAuthorizationsTable {
+  /** SHA-256 of the random id carried by the consent form. */
+  id_hash: string;
+  /** The browser session that may approve it (SHA-256 of the session id). */
+  session_hash: string;
+  user_id: string;
+  client_id: string;
+  redirect_uri: string;
+  scope: string;
+  state: string | null;
+  code_challenge: string;
+  resource: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface OAuthCodesTable {
+  code_hash: string;
+  client_id: string;
+  user_id: string;
+  redirect_uri: string;
+  code_challenge: string;
+  scope: string;
+  resource: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  /** The grant issued from this code, revoked if the code is presented again (RFC 6749 §4.1.2). */
+  grant_id: string | null;
+}
+
+export interface OAuthGrantsTable {
+  /** One login of one client by one user: the family of every token issued from one authorization code. */
+  id: string;
+  user_id: string;
+  client_id: string;
+  scope: string;
+  /** The RFC 8707 resource (audience) the user approved. */
+  resource: string;
+  created_at: string;
+  last_used_at: string;
+  /** Absolute end of the grant, whatever the refreshes. */
+  expires_at: string;
+  revoked_at: string | null;
+  revoked_reason: string | null;
+}
+
+export interface OAuthAccessTokensTable {
+  token_hash: string;
+  grant_id: string;
+  scope: string;
+  resource: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface OAuthRefreshTokensTable {
+  token_hash: string;
+  grant_id: string;
+  created_at: string;
+  expires_at: string;
+  /** Set when rotated: presenting it again is reuse and revokes the grant (OAuth 2.1 §4.3.1). */
+  used_at: string | null;
 }

@@ -303,8 +303,9 @@ function demoBanner(url: string, cfg: Config, loginLink: string | undefined): st
   const entry = { mcpServers: { switchboard: { url: `${url}/mcp/confluence` } } };
   return [
     '',
-    'Switchboard is running in demo mode (emulated Confluence with seeded data).',
+    'Switchboard is running in demo mode (emulated Confluence and Gong with seeded data).',
     `  MCP URL (Confluence tools): ${url}/mcp/confluence`,
+    `  MCP URL (Gong tools):       ${url}/mcp/gong`,
     `  Health:                     ${url}/healthz`,
     `  Console (your apps):        ${url}/console`,
     '',
@@ -314,7 +315,7 @@ function demoBanner(url: string, cfg: Config, loginLink: string | undefined): st
     '',
     ...(loginLink
       ? [
-          'Sign in as the demo user (already connected to the demo Confluence) with this one-time link (15 minutes):',
+          'Sign in as the demo user (already connected to the demo Confluence and Gong) with this one-time link (15 minutes):',
           `  ${loginLink}`,
           `or give it a password: ${env}npx switchboard users passwd demo`,
         ]

@@ -8,6 +8,8 @@
  *   that must carry the current version + 1;
  * - whiteboard creation and lookup.
  */
+
+import { WHITEBOARD_TEMPLATES } from '../../toolkits/confluence/whiteboard-templates.ts';
 import {
   badRequest,
   EmulatorHttpError,
@@ -610,62 +612,6 @@ const getLongTask: RouteHandler = (c, deps) => {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Whiteboards
-
-const WHITEBOARD_TEMPLATES = [
-  '2x2-prioritization',
-  '4ls-retro',
-  'annual-calendar',
-  'brainwriting',
-  'concept-map',
-  'crazy-8s',
-  'daily-sync',
-  'disruptive-brainstorm',
-  'dot-voting',
-  'elevator-pitch',
-  'flow-chart',
-  'gap-analysis',
-  'ice-breakers',
-  'incident-postmortem',
-  'journey-mapping-kit',
-  'kanban-board',
-  'lean-coffee',
-  'network-of-teams',
-  'org-chart',
-  'pi-planning',
-  'prioritization',
-  'prioritization-experiment',
-  'product-roadmap',
-  'product-vision-board',
-  'rice',
-  'sailboat-retro',
-  'service-blueprint',
-  'simple-retrospective',
-  'sprint-planning',
-  'sticky-note-pack',
-  'swimlanes',
-  'team-formation-guide',
-  'timeline',
-  'timeline-workflow',
-  'user-story-map',
-  'workflow',
-  'vision-board',
-  'venn-diagram',
-  'storyboard',
-  'action-plan',
-  'root-cause-analysis',
-  'executive-summary',
-  'stakeholder-mapping',
-  'annual-calendar-2025-2026',
-  'health-monitor',
-  'okr-planning',
-  'swot-analysis',
-  'poker-planning',
-  'fishbone-diagram',
-  'risk-assessment',
-  'bounded-context',
-  'hopes-and-fears',
-  'swimlane-vertical',
-] as const;
 
 const WHITEBOARD_LOCALES = [
   'de-DE',

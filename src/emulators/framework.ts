@@ -213,7 +213,10 @@ export type RecordedBodyKind = 'none' | 'json' | 'text' | 'binary';
 /** One request and the emulator's answer, as `TrafficRecorder` keeps it. */
 export interface TrafficExchange {
   method: string;
-  /** Path from the emulated site root (`/wiki/api/v2/pages/123`), whatever host form the request used. */
+  /**
+   * Path from the emulated site root or API base (`/wiki/api/v2/pages/123`, `/v2/calls/123`), whatever host form or
+   * base the request used.
+   */
   path: string;
   /** Query parameters, every value of each (in order). */
   query: Record<string, string[]>;
@@ -232,7 +235,8 @@ export interface TrafficExchange {
 }
 
 /**
- * An opt-in, bounded log of an emulator's traffic (control endpoints excluded), for contract checks in tests.
+ * An opt-in, bounded log of an emulator's traffic (control endpoints, and whatever the emulator's `trafficPath`
+ * leaves out, excluded), for contract checks in tests.
  * Off by default (zero cost); `enable()` it, run the traffic, read `entries`. When full, the oldest entries go
  * and `dropped` counts them.
  */
@@ -314,12 +318,14 @@ async function captureBody(
 function recorderMiddleware<E extends Env>(
   traffic: TrafficRecorder,
   basePath: string,
-  sitePath: (relativePath: string) => string,
+  sitePath: (relativePath: string) => string | undefined,
 ): MiddlewareHandler<E> {
   return async (c, next) => {
     if (!traffic.enabled) return next();
     const rel = relativePath(basePath, c.req.path);
     if (rel.startsWith('/__control/')) return next();
+    const path = sitePath(rel);
+    if (path === undefined) return next();
     const url = new URL(c.req.url);
     const requestContentType = c.req.header('content-type') ?? null;
     // A clone: the handler still reads the original body, in whatever way it likes (text, form, bytes).
@@ -339,7 +345,7 @@ function recorderMiddleware<E extends Env>(
     });
     traffic.record({
       method: c.req.method,
-      path: sitePath(rel),
+      path,
       query,
       requestContentType,
       requestBodyKind: request.kind,
@@ -370,8 +376,11 @@ export interface EmulatorAppOptions<E extends Env> {
   authenticate?: (c: Context<E>) => Response | undefined | Promise<Response | undefined>;
   /** Records every exchange (401s, faults and 404s included) while `traffic.enabled`. */
   traffic?: TrafficRecorder;
-  /** Maps a basePath-relative path to the site path recorded in `traffic` (e.g. drops an API-host prefix). */
-  trafficPath?: (relativePath: string) => string;
+  /**
+   * Maps a basePath-relative path to the site path recorded in `traffic` (e.g. drops an API-host prefix); `undefined`
+   * leaves the request out of the log (e.g. OAuth endpoints, signed media URLs).
+   */
+  trafficPath?: (relativePath: string) => string | undefined;
 }
 
 /** Path of a request relative to the emulator's basePath ('/wiki/api/v2/pages'). */

@@ -1,9 +1,12 @@
 /**
- * Contract check of recorded emulator traffic (`TrafficRecorder` entries) against Atlassian's OpenAPI documents,
- * which stay outside the repo (`../shared/specs/`, test data only). Each exchange is matched to its operation
- * (server base path + path template; the most literal template wins) and checked for:
+ * Contract check of recorded emulator traffic (`TrafficRecorder` entries) against the upstreams' OpenAPI documents
+ * (Atlassian's Confluence v2 and v1, Gong's v2), which stay outside the repo (`../shared/specs/`, test data only).
+ * One `ContractValidator` serves both: it is built from a set of documents plus the path prefixes that are API
+ * traffic. Each exchange is matched to its operation (server base path + path template; the most literal template
+ * wins) and checked for:
  * - path and query parameters: names the operation declares, values of the declared types;
- * - the JSON request body against the operation's requestBody schema;
+ * - the request body's content type against the operation's declared ones, and a JSON body against its schema
+ *   (multipart bodies are recorded as bytes: their parts are not checked, see `#checkRequest`);
  * - the response: a status the operation declares (for 1xx-3xx), and the body against that status's schema.
  *   Error responses (4xx/5xx) without a schema only have to be JSON.
  * The OpenAPI 3.0 schemas become JSON Schema 2019-09 for Ajv: `nullable`, `$ref` to components, `allOf`/`oneOf`/
@@ -14,6 +17,14 @@
  * object}`, `{}`) are free-form. Deliberately lenient where Confluence is: array query parameters may be repeated or
  * comma-separated, booleans are case-insensitive, and requests the emulator answered 400 are not checked (a test
  * sending a bad request on purpose).
+ *
+ * The `url` format is any absolute http(s) URL (the emulators serve on loopback addresses, which ajv-formats' own
+ * `url` refuses).
+ *
+ * Gong's document (`loadGongContract`) gets a few documented supplements where it is silent, says things in prose
+ * only or contradicts itself (`withGongSupplements`): a hand-written operation for
+ * `GET /v2/calls/manual-crm-associations`, which the document lacks; the query parameters of the CRM upload; Java
+ * `Object` values (`{type: object}`) as any value; null for CRM objects not found; one-string comma-list enums.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +36,14 @@ import type { TrafficExchange } from '../../src/emulators/framework.ts';
 /** Where the shared specs live: the repo's parent folder, `shared/specs/`. */
 export const SPECS_DIR = new URL('../../../shared/specs/', import.meta.url);
 export const CONFLUENCE_SPEC_FILES = ['confluence-v2.openapi.json', 'confluence-v1.openapi.json'] as const;
+export const GONG_SPEC_FILE = 'gong-v2.openapi.json';
+/** Paths of the Confluence API (site-relative), the only recorded traffic the Confluence documents describe. */
+export const CONFLUENCE_API_PREFIXES = ['/wiki/api/v2/', '/wiki/rest/api/'] as const;
+/**
+ * Gong's document has a placeholder server without a path (`https://127.0.0.1:8443`) and paths that start with
+ * `/v2/`: recorded Gong paths are relative to the API base (`/v2/calls/123`), whichever base the request came to.
+ */
+export const GONG_API_PREFIXES = ['/v2/'] as const;
 
 export interface ContractMismatch {
   /** `GET /wiki/api/v2/pages/{id} (getPageById)`; `(no operation)` when nothing in the spec matches. */
@@ -58,6 +77,8 @@ interface Operation {
   method: string;
   template: string;
   operationId: string;
+  /** The operation is not in the upstream's document: a schema written here (`x-switchboard-hand-written`). */
+  handWritten: boolean;
   segments: string[];
   params: ParamDef[];
   requestBody: Obj | undefined;
@@ -116,6 +137,7 @@ class SpecDoc {
           method: method.toUpperCase(),
           template,
           operationId: typeof op.operationId === 'string' ? op.operationId : '(no operationId)',
+          handWritten: op['x-switchboard-hand-written'] === true,
           segments: template.split('/'),
           params,
           requestBody: op.requestBody === undefined ? undefined : this.resolve(op.requestBody),
@@ -335,7 +357,21 @@ function serverPath(url: string): string {
   }
 }
 
-const describeOp = (op: Operation) => `${op.method} ${op.template} (${op.operationId})`;
+const describeOp = (op: Operation) =>
+  `${op.method} ${op.template} (${op.operationId}${op.handWritten ? ', hand-written schema' : ''})`;
+
+/** `multipart/form-data` of `multipart/form-data; boundary=x` (lower case); null without a type. */
+function mediaType(contentType: string | null | undefined): string | null {
+  const t = contentType?.split(';')[0]?.trim().toLowerCase();
+  return t || null;
+}
+
+/** Does a declared content type (`application/json`, `image/*`, `*\/*`) cover the sent one? */
+function coversType(declared: string, sent: string): boolean {
+  const d = mediaType(declared) ?? '';
+  if (d === '*/*' || d === sent) return true;
+  return d.endsWith('/*') && sent.startsWith(d.slice(0, -1));
+}
 
 function fieldOf(prefix: string, instancePath: string, extra?: string): string {
   let out = prefix;
@@ -389,8 +425,6 @@ function describeErrors(errors: readonly ErrorObject[], prefix: string, directio
     .sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : 0));
 }
 
-const API_PREFIXES = ['/wiki/api/v2/', '/wiki/rest/api/'];
-
 function requestLine(x: TrafficExchange): string {
   const q = new URLSearchParams();
   for (const [k, values] of Object.entries(x.query)) for (const v of values) q.append(k, v);
@@ -398,18 +432,32 @@ function requestLine(x: TrafficExchange): string {
   return `${x.method} ${x.path}${qs ? `?${qs}` : ''} → ${x.status}`;
 }
 
-/** Validates exchanges against a set of OpenAPI documents. */
+export interface ContractValidatorOptions {
+  /**
+   * Recorded paths that are API traffic the documents describe (others, such as OAuth endpoints, are skipped).
+   * Default: the Confluence ones.
+   */
+  apiPrefixes?: readonly string[];
+}
+
+/** Validates exchanges against a set of OpenAPI documents (the Confluence pair, or Gong's). */
 export class ContractValidator {
   readonly docs: readonly SpecDoc[];
+  readonly apiPrefixes: readonly string[];
   readonly #ajv: InstanceType<typeof Ajv2019>;
   readonly #byBucket = new Map<string, Operation[]>();
   readonly #compiled = new Map<string, ValidateFunction>();
   readonly #compiledBranches = new WeakMap<Obj, ValidateFunction>();
 
-  constructor(docs: { name: string; spec: unknown }[]) {
+  constructor(docs: { name: string; spec: unknown }[], opts: ContractValidatorOptions = {}) {
     this.docs = docs.map((d) => new SpecDoc(d.name, asObj(d.spec) ?? {}));
+    this.apiPrefixes = opts.apiPrefixes ?? CONFLUENCE_API_PREFIXES;
     this.#ajv = new Ajv2019({ allErrors: true, verbose: true, strict: false, validateFormats: true });
     addFormatsModule.default(this.#ajv);
+    // ajv-formats' `url` is a public-internet pattern: it refuses loopback and private addresses and hosts without a
+    // dot, where the emulators serve (Gong's media URLs point at the emulator, e.g. http://127.0.0.1:port/...). An
+    // absolute http(s) URL is what the documents mean.
+    this.#ajv.addFormat('url', (v: string) => /^https?:\/\//i.test(v) && URL.canParse(v));
     for (const format of this.#formatsUsed()) {
       if (!this.#ajv.formats[format]) this.#ajv.addFormat(format, true);
     }
@@ -526,7 +574,7 @@ export class ContractValidator {
   validateExchange(x: TrafficExchange): ContractMismatch[] {
     const method = x.method.toUpperCase();
     if (method === 'OPTIONS') return [];
-    const isApi = API_PREFIXES.some((p) => x.path.startsWith(p) || `${x.path}/` === p);
+    const isApi = this.apiPrefixes.some((p) => x.path.startsWith(p) || `${x.path}/` === p);
     if (!isApi) return [];
     const request = requestLine(x);
     const found = this.match(method === 'HEAD' ? 'GET' : method, x.path);
@@ -629,7 +677,19 @@ export class ContractValidator {
       return;
     }
     const content = asObj(body.content) ?? {};
-    const jsonType = Object.keys(content).find((t) => /json/i.test(t));
+    const declaredTypes = Object.keys(content);
+    // The recorder parses a body as JSON only under a JSON content type: a `json` body without one (a hand-made
+    // exchange) counts as application/json.
+    const sentType = mediaType(x.requestContentType) ?? (x.requestBodyKind === 'json' ? 'application/json' : null);
+    if (declaredTypes.length > 0 && !declaredTypes.some((t) => sentType !== null && coversType(t, sentType))) {
+      add('requestBody', `sent as ${sentType ?? 'no content type'}; the operation takes ${declaredTypes.join(', ')}`);
+      return;
+    }
+    // Multipart bodies (Gong's media upload `PUT /v2/calls/{id}/media`, CRM upload `POST /v2/crm/entities`,
+    // Confluence attachments) are recorded as bytes: only their content type is checked here, not the parts (names
+    // such as `mediaFile`/`dataFile`, file types) nor a file's contents (the LDJSON lines of a CRM upload are
+    // described in prose only). The emulators refuse a missing or misnamed part with 400.
+    const jsonType = declaredTypes.find((t) => /json/i.test(t));
     if (x.requestBodyKind === 'json' || (x.requestBodyKind === 'text' && /json/i.test(x.requestContentType ?? ''))) {
       if (!jsonType) {
         add('requestBody', `JSON was sent; the operation takes ${Object.keys(content).join(', ') || 'no body'}`);
@@ -712,63 +772,282 @@ function coerce(raw: string, type: string | undefined): unknown {
   return raw;
 }
 
-let cached: { dir: string; validator: ContractValidator | undefined } | undefined;
+const cached = new Map<string, ContractValidator | undefined>();
+
+/**
+ * A validator of the spec files in `dir`, built once per process and kind, or `undefined` (with a notice on stderr
+ * naming the missing paths) when any is not there.
+ */
+function loadContract(
+  kind: string,
+  files: readonly string[],
+  dir: URL,
+  build: (specs: { name: string; spec: unknown }[]) => ContractValidator,
+): ContractValidator | undefined {
+  const key = `${kind} ${dir.href}`;
+  if (cached.has(key)) return cached.get(key);
+  const paths = files.map((f) => fileURLToPath(new URL(f, dir)));
+  const missing = paths.filter((p) => !existsSync(p));
+  let validator: ContractValidator | undefined;
+  if (missing.length > 0) {
+    process.stderr.write(`${kind} contract check skipped: ${missing.join(', ')} not found\n`);
+  } else {
+    validator = build(
+      paths.map((p, i) => ({
+        name: files[i]!.replace('.openapi.json', ''),
+        spec: JSON.parse(readFileSync(p, 'utf8')),
+      })),
+    );
+  }
+  cached.set(key, validator);
+  return validator;
+}
 
 /**
  * The validator of the Confluence v2 and v1 documents, or `undefined` (with a notice on stderr naming the path)
  * when they are not there. Loaded once per process.
  */
 export function loadConfluenceContract(dir: URL = SPECS_DIR): ContractValidator | undefined {
-  const key = dir.href;
-  if (cached?.dir === key) return cached.validator;
-  const paths = CONFLUENCE_SPEC_FILES.map((f) => fileURLToPath(new URL(f, dir)));
-  const missing = paths.filter((p) => !existsSync(p));
-  let validator: ContractValidator | undefined;
-  if (missing.length > 0) {
-    process.stderr.write(`contract check skipped: ${missing.join(', ')} not found\n`);
-  } else {
-    validator = new ContractValidator(
-      paths.map((p, i) => ({
-        name: CONFLUENCE_SPEC_FILES[i]!.replace('.openapi.json', ''),
-        spec: JSON.parse(readFileSync(p, 'utf8')),
-      })),
-    );
-  }
-  cached = { dir: key, validator };
-  return validator;
+  return loadContract(
+    'Confluence',
+    CONFLUENCE_SPEC_FILES,
+    dir,
+    (specs) => new ContractValidator(specs, { apiPrefixes: CONFLUENCE_API_PREFIXES }),
+  );
 }
 
-/** One line per distinct mismatch (operation, field, message), with how often it occurred and an example request. */
+/**
+ * The validator of Gong's v2 document (with `GONG_SUPPLEMENTS`), or `undefined` (with a notice on stderr naming the
+ * path) when it is not there. Loaded once per process.
+ */
+export function loadGongContract(dir: URL = SPECS_DIR): ContractValidator | undefined {
+  return loadContract(
+    'Gong',
+    [GONG_SPEC_FILE],
+    dir,
+    (specs) =>
+      new ContractValidator(
+        specs.map((s) => ({ name: s.name, spec: withGongSupplements(s.spec) })),
+        { apiPrefixes: GONG_API_PREFIXES },
+      ),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Gong supplements
+
+const gongError = { content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } } };
+
+/**
+ * HAND-WRITTEN, not from Gong's saved document (which lacks the operation): "Retrieve manual CRM call associations",
+ * `GET /v2/calls/manual-crm-associations`, as /work/shared/reference/upstream-apis.md §1.6 describes it (from Gong's
+ * 2023 document, through the generated client ksindi/gong-client: ManualAssociationResponse,
+ * ManualAssociationsBasicData, AssociationObject). Ids are strings there; `created` is a date-time like every other
+ * timestamp of Gong's responses. Errors as the document's other list operations (ErrorResponse; 404 when none).
+ */
+export const GONG_MANUAL_CRM_ASSOCIATIONS_OPERATION = {
+  operationId: 'listCrmCallsManualAssociation',
+  summary: 'Retrieve manual CRM call associations (/v2/calls/manual-crm-associations)',
+  'x-switchboard-hand-written': true,
+  parameters: [
+    { name: 'fromDateTime', in: 'query', required: false, schema: { type: 'string' } },
+    { name: 'cursor', in: 'query', required: false, schema: { type: 'string' } },
+  ],
+  responses: {
+    '200': {
+      content: {
+        'application/json': {
+          schema: {
+            type: 'object',
+            properties: {
+              requestId: { type: 'string' },
+              records: { $ref: '#/components/schemas/Records' },
+              associations: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    callId: { type: 'string' },
+                    userId: { type: 'string' },
+                    created: { type: 'string', format: 'date-time' },
+                    associatedCrmObjects: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        properties: { accountCrmId: { type: 'string' }, dealCrmId: { type: 'string' } },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    '400': gongError,
+    '401': gongError,
+    '404': gongError,
+    '429': gongError,
+    '500': gongError,
+  },
+} as const;
+
+/**
+ * Where Gong's document is silent, says it in prose only or contradicts itself, these supplements (applied to a
+ * copy; the file is never changed) make the check follow Gong's own words rather than skip:
+ * - `GET /v2/calls/manual-crm-associations`: missing; `GONG_MANUAL_CRM_ASSOCIATIONS_OPERATION` (hand-written).
+ * - `POST /v2/crm/entities` (uploadCrmData) declares no `parameters`; its description's "Query String parameters"
+ *   table names integrationId* (long), objectType* (ACCOUNT, CONTACT, DEAL, LEAD, BUSINESS_USER, STAGE) and
+ *   clientRequestId* (letters, numbers, dashes and underscores). Its multipart `dataFile` is declared.
+ * - Values typed `{type: object}` with nothing else (no properties, additionalProperties or items) are how Gong's
+ *   generator renders a Java `Object`, i.e. any JSON value: CRM context field values (the document's own example is
+ *   the string "Gong Inc."), the fields of a log record (`callId`, `playedFromSec`, …) and of a CRM object. They
+ *   accept any value here.
+ * - `GET /v2/crm/entities` (getCrmObjects): "If the object is not found, the JSON's value is null" (its
+ *   description), so the values of `crmObjectsMap` are nullable.
+ * - An enum of one value that is a comma-separated list (`["number, string, url, date"]` for a content property's
+ *   `dataType`, `["Windows, Linux, MacOS, iOS, Android"]` for `agentPlatform`) is that list.
+ *
+ * Not validated: the body of `GET /v2/crm/entities`. Its `objectsCrmIds` parameter "should be sent in the request
+ * body" (the description), and the gateway sends the ids both as that declared query parameter (checked) and as a
+ * JSON array body; but a GET body never reaches the emulator's handlers (a Fetch `Request` has none), so it is not
+ * recorded.
+ */
+export function withGongSupplements(spec: unknown): unknown {
+  const copy = structuredClone(spec) as Obj;
+  anyForJavaObjects(copy);
+  const paths = (asObj(copy.paths) ?? {}) as Record<string, Obj>;
+  copy.paths = paths;
+  if (!paths['/v2/calls/manual-crm-associations']?.get) {
+    paths['/v2/calls/manual-crm-associations'] = {
+      ...paths['/v2/calls/manual-crm-associations'],
+      get: structuredClone(GONG_MANUAL_CRM_ASSOCIATIONS_OPERATION) as unknown as Obj,
+    };
+  }
+  const upload = asObj(paths['/v2/crm/entities']?.post);
+  if (upload && !Array.isArray(upload.parameters)) {
+    upload.parameters = [
+      { name: 'integrationId', in: 'query', required: true, schema: { type: 'integer', format: 'int64' } },
+      {
+        name: 'objectType',
+        in: 'query',
+        required: true,
+        schema: { type: 'string', enum: ['ACCOUNT', 'CONTACT', 'DEAL', 'LEAD', 'BUSINESS_USER', 'STAGE'] },
+      },
+      { name: 'clientRequestId', in: 'query', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+$' } },
+    ];
+  }
+  const crmObjects = asObj(asObj(asObj(copy.components)?.schemas)?.GetGenericCrmObjectsResponse);
+  const crmObject = asObj(asObj(asObj(crmObjects?.properties)?.crmObjectsMap)?.additionalProperties);
+  if (crmObject) crmObject.nullable = true;
+  return copy;
+}
+
+/** `{type: object}` values with nothing else (Java `Object`) become `{}`; one-value comma-list enums are split. */
+function anyForJavaObjects(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const x of node) anyForJavaObjects(x);
+    return;
+  }
+  const o = asObj(node);
+  if (!o) return;
+  for (const key of ['properties', 'additionalProperties', 'items']) {
+    const children = key === 'properties' ? Object.values(asObj(o[key]) ?? {}) : [o[key]];
+    for (const child of children) {
+      const c = asObj(child);
+      const bare =
+        c?.type === 'object' &&
+        !['properties', 'additionalProperties', 'items', 'allOf', 'oneOf', 'anyOf', '$ref'].some((k) => k in c);
+      if (c && bare) {
+        delete c.type;
+        c['x-switchboard-any-value'] = true;
+      }
+    }
+  }
+  if (Array.isArray(o.enum) && o.enum.length === 1 && typeof o.enum[0] === 'string' && o.enum[0].includes(', ')) {
+    o.enum = o.enum[0].split(',').map((v: string) => v.trim());
+  }
+  for (const v of Object.values(o)) anyForJavaObjects(v);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reporting
+
+/**
+ * One line per distinct mismatch (operation, field, message), with how often it occurred and an example request.
+ * The same field at different array positions is one line (`response.calls[*].title`).
+ */
 export function formatMismatches(mismatches: readonly ContractMismatch[]): string {
-  const groups = new Map<string, { m: ContractMismatch; count: number }>();
+  const groups = new Map<string, { m: ContractMismatch; field: string; count: number }>();
   for (const m of mismatches) {
-    const key = `${m.operation}\n${m.field}\n${m.message}`;
+    const anyIndex = m.field.replace(/\[\d+\]/g, '[*]');
+    const key = `${m.operation}\n${anyIndex}\n${m.message}`;
     const g = groups.get(key);
-    if (g) g.count += 1;
-    else groups.set(key, { m, count: 1 });
+    if (g) {
+      g.count += 1;
+      if (g.field !== m.field) g.field = anyIndex;
+    } else groups.set(key, { m, field: m.field, count: 1 });
   }
   return [...groups.values()]
     .map(
-      ({ m, count }) =>
-        `- ${m.operation}: ${m.field}: ${m.message}${count > 1 ? ` (×${count})` : ''} [e.g. ${m.request}]`,
+      ({ m, field, count }) =>
+        `- ${m.operation}: ${field}: ${m.message}${count > 1 ? ` (×${count})` : ''} [e.g. ${m.request}]`,
     )
     .join('\n');
 }
 
+/** The mismatches of one emulator's traffic against one set of documents. */
+export interface ContractSection {
+  /** What the traffic was checked against: `the Confluence OpenAPI documents`, `Gong's OpenAPI document`. */
+  against: string;
+  mismatches: readonly ContractMismatch[];
+}
+
+export const CONFLUENCE_AGAINST = 'the Confluence OpenAPI documents';
+export const GONG_AGAINST = "Gong's OpenAPI document";
+
 export class ContractError extends Error {
   readonly #mismatches: readonly ContractMismatch[];
-  constructor(label: string, mismatches: readonly ContractMismatch[]) {
+  readonly #sections: readonly ContractSection[];
+  /**
+   * `mismatches` of traffic checked against `against` (default: the Confluence documents), or several sections
+   * (one per emulator), each listed under its own heading.
+   */
+  constructor(
+    label: string,
+    mismatches: readonly ContractMismatch[] | readonly ContractSection[],
+    against = CONFLUENCE_AGAINST,
+  ) {
+    const sections = isSections(mismatches) ? mismatches : [{ against, mismatches }];
+    const nonEmpty = sections.filter((s) => s.mismatches.length > 0);
+    const all = sections.flatMap((s) => s.mismatches);
+    const only = nonEmpty.length === 1 ? nonEmpty[0] : undefined;
     super(
-      `${label}: ${mismatches.length} contract mismatch(es) with the Confluence OpenAPI documents:\n${formatMismatches(mismatches)}`,
+      only
+        ? `${label}: ${all.length} contract mismatch(es) with ${only.against}:\n${formatMismatches(only.mismatches)}`
+        : `${label}: ${all.length} contract mismatch(es):\n${nonEmpty
+            .map((s) => `${s.mismatches.length} with ${s.against}:\n${formatMismatches(s.mismatches)}`)
+            .join('\n')}`,
     );
     this.name = 'ContractError';
     // Private with a getter (not an own field): the message lists them already, reporters would print them again.
-    this.#mismatches = mismatches;
+    this.#mismatches = all;
+    this.#sections = sections;
   }
 
+  /** Every mismatch, of every section. */
   get mismatches(): readonly ContractMismatch[] {
     return this.#mismatches;
   }
+
+  get sections(): readonly ContractSection[] {
+    return this.#sections;
+  }
+}
+
+function isSections(v: readonly ContractMismatch[] | readonly ContractSection[]): v is readonly ContractSection[] {
+  return v.length > 0 && 'against' in v[0]!;
 }
 
 /** Throws a `ContractError` listing every mismatch of the exchanges (nothing when the specs are missing). */
@@ -776,8 +1055,31 @@ export function assertConfluenceContract(
   exchanges: readonly TrafficExchange[],
   label = 'Confluence emulator traffic',
 ): void {
-  const validator = loadConfluenceContract();
-  if (!validator) return;
-  const mismatches = validator.validate(exchanges);
-  if (mismatches.length > 0) throw new ContractError(label, mismatches);
+  const mismatches = loadConfluenceContract()?.validate(exchanges) ?? [];
+  if (mismatches.length > 0) throw new ContractError(label, mismatches, CONFLUENCE_AGAINST);
+}
+
+/** Throws a `ContractError` listing every mismatch of the Gong exchanges (nothing when the spec is missing). */
+export function assertGongContract(exchanges: readonly TrafficExchange[], label = 'Gong emulator traffic'): void {
+  const mismatches = loadGongContract()?.validate(exchanges) ?? [];
+  if (mismatches.length > 0) throw new ContractError(label, mismatches, GONG_AGAINST);
+}
+
+/**
+ * Checks each emulator's recorded traffic against its documents (Confluence and Gong; other emulators have none)
+ * and throws one `ContractError` with every mismatch of all of them, one section per emulator.
+ */
+export function assertEmulatorContracts(
+  traffic: readonly { emulator: string; exchanges: readonly TrafficExchange[] }[],
+  label = 'Emulator traffic',
+): void {
+  const sections: ContractSection[] = [];
+  for (const { emulator, exchanges } of traffic) {
+    if (emulator === 'confluence') {
+      sections.push({ against: CONFLUENCE_AGAINST, mismatches: loadConfluenceContract()?.validate(exchanges) ?? [] });
+    } else if (emulator === 'gong') {
+      sections.push({ against: GONG_AGAINST, mismatches: loadGongContract()?.validate(exchanges) ?? [] });
+    }
+  }
+  if (sections.some((s) => s.mismatches.length > 0)) throw new ContractError(label, sections);
 }

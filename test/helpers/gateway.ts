@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config/index.ts';
 import { createApiKey, ensureUser } from '../../src/identity/index.ts';
 import { type Gateway, startGateway } from '../../src/server/gateway.ts';
 import { createLogger } from '../../src/util/log.ts';
-import { assertConfluenceContract } from './contract.ts';
+import { assertEmulatorContracts } from './contract.ts';
 import { tempDir } from './tmp.ts';
 
 export interface TestGateway {
@@ -28,7 +28,8 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     ...env,
   });
   const gateway = await startGateway(config, createLogger(config.logLevel));
-  // Every exchange with the emulators is recorded; close() checks the Confluence traffic against the OpenAPI specs.
+  // Every exchange with the emulators is recorded; close() checks the Confluence and Gong traffic against their
+  // OpenAPI documents.
   for (const emulator of gateway.emulators.values()) emulator.traffic?.enable();
   const { user } = await ensureUser(gateway.store.db, 'demo');
   const { key } = await createApiKey(gateway.store.db, user.id);
@@ -46,16 +47,18 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
       clients.push(client);
       return client;
     },
-    /** Stops everything, then throws a `ContractError` if the Confluence emulator's traffic broke the spec. */
+    /**
+     * Stops everything, then throws one `ContractError` listing every mismatch if the Confluence or the Gong
+     * emulator's traffic broke its OpenAPI document.
+     */
     async close() {
       await Promise.all(clients.map((c) => c.close()));
       await gateway.close();
       tmp.remove();
-      const traffic = gateway.emulators.get('confluence')?.traffic;
-      if (traffic) {
-        const exchanges = traffic.take();
-        assertConfluenceContract(exchanges, 'Confluence emulator traffic of this test file');
-      }
+      const traffic = [...gateway.emulators.entries()].flatMap(([name, emulator]) =>
+        emulator.traffic ? [{ emulator: name, exchanges: emulator.traffic.take() }] : [],
+      );
+      assertEmulatorContracts(traffic, 'Emulator traffic of this test file');
     },
   };
 }

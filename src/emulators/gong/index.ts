@@ -14,6 +14,7 @@ import {
   type Emulator,
   finishEmulatorApp,
   normalizeBasePath,
+  TrafficRecorder,
 } from '../framework.ts';
 import {
   authenticator,
@@ -65,6 +66,8 @@ export interface GongEmulatorOptions {
 
 export interface GongEmulator extends Emulator {
   state: GongState;
+  /** Records the API exchanges when enabled (paths relative to the API base: `/v2/...`); see `gongTrafficPath`. */
+  traffic: TrafficRecorder;
   basePath: string;
   /** The company rate limits (switchable at run time). */
   limits: GongRateLimiter;
@@ -80,6 +83,20 @@ export const GONG_ROUTES: readonly Omit<RouteDef, 'handler'>[] = ALL_ROUTES.map(
   path,
   scopes,
 }));
+
+/**
+ * The path a recorded exchange gets: relative to the API base (`/v2/calls/123`), whether the request came to the
+ * access-key base (`{basePath}/v2/...`) or to the OAuth customer base (`{basePath}/customer-api/v2/...`). OAuth
+ * endpoints and the pre-signed media URLs are not API operations and are not recorded (nor is `/__control`).
+ */
+export function gongTrafficPath(relativePath: string): string | undefined {
+  if (relativePath.startsWith('/oauth2/') || relativePath === '/oauth2') return undefined;
+  if (relativePath.startsWith(`${MEDIA_PREFIX}/`)) return undefined;
+  if (relativePath === CUSTOMER_API_PREFIX || relativePath.startsWith(`${CUSTOMER_API_PREFIX}/`)) {
+    return relativePath.slice(CUSTOMER_API_PREFIX.length) || '/';
+  }
+  return relativePath;
+}
 
 const limitsSchema = z.strictObject({
   perSecond: z.number().min(1).nullable().optional(),
@@ -109,6 +126,7 @@ export function createGongEmulator(opts: GongEmulatorOptions = {}): GongEmulator
   reseed();
 
   const faults = createFaultController();
+  const traffic = new TrafficRecorder();
   const deps: GongDeps = { state, basePath, limits };
   const errorBody = gongErrorBody(state);
   const app = createEmulatorApp<GongEnv>({
@@ -117,6 +135,8 @@ export function createGongEmulator(opts: GongEmulatorOptions = {}): GongEmulator
     errorBody,
     reset: resetAll,
     authenticate: authenticator(deps, arrivals),
+    traffic,
+    trafficPath: gongTrafficPath,
   });
 
   app.get('/__control/limits', (c) => c.json(limits.describe()));
@@ -160,6 +180,7 @@ export function createGongEmulator(opts: GongEmulatorOptions = {}): GongEmulator
     faults,
     limits,
     arrivals,
+    traffic,
     reset() {
       resetAll();
       faults.clear();

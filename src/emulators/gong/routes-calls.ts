@@ -350,7 +350,13 @@ async function listTranscripts(c: GongContext, deps: GongDeps) {
   const { page, records } = paginate(calls, { cursor, scope: ['transcript', rest], pageSize: state.pageSize });
   return gongJson(c, deps, {
     records,
-    callTranscripts: page.map((call) => ({ callId: call.id, transcript: call.transcript })),
+    callTranscripts: page.map((call) => ({
+      callId: call.id,
+      // A monologue outside every topic has no `topic` (the document declares a string, not null).
+      transcript: call.transcript.map((m) =>
+        m.topic === null ? { speakerId: m.speakerId, sentences: m.sentences } : m,
+      ),
+    })),
   });
 }
 

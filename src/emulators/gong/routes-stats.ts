@@ -561,9 +561,11 @@ function scorecardJson(s: ScorecardRecord) {
       isOverall: q.isOverall,
       questionType: q.questionType,
       answerGuide: q.answerGuide,
-      minRange: q.minRange ?? null,
-      maxRange: q.maxRange ?? null,
-      answerOptions: q.answerOptions ? q.answerOptions.map((o) => ({ ...o })) : null,
+      // Only where they apply (the document declares them without null): the range for RANGE questions, the
+      // options for select questions.
+      ...(q.minRange === undefined ? {} : { minRange: q.minRange }),
+      ...(q.maxRange === undefined ? {} : { maxRange: q.maxRange }),
+      ...(q.answerOptions ? { answerOptions: q.answerOptions.map((o) => ({ ...o })) } : {}),
     })),
   };
 }
@@ -656,19 +658,21 @@ async function answeredScorecards(c: GongContext, deps: GongDeps) {
         callId: int64(a.callId),
         callStartTime: call.started,
         reviewedUserId: int64(a.reviewedUserId),
-        reviewerUserId: int64(a.reviewerUserId),
+        // Absent rather than null (the document declares no null): no reviewer on automatic reviews, no editor
+        // unless edited; an answer has only the fields of its kind (score, text, selected options).
+        ...(a.reviewerUserId === undefined ? {} : { reviewerUserId: int64(a.reviewerUserId) }),
         reviewMethod: a.reviewMethod,
-        editorUserId: int64(a.editorUserId),
+        ...(a.editorUserId === undefined ? {} : { editorUserId: int64(a.editorUserId) }),
         reviewTime: a.reviewTime,
         visibilityType: a.visibilityType,
         answers: a.answers.map((x) => ({
           questionId: int64(x.questionId),
           questionRevisionId: int64(x.questionRevisionId),
           isOverall: x.isOverall,
-          score: x.score,
-          answerText: x.answerText,
+          ...(x.score === null ? {} : { score: x.score }),
+          ...(x.answerText === null ? {} : { answerText: x.answerText }),
           notApplicable: x.notApplicable,
-          selectedOptions: x.selectedOptions ? [...x.selectedOptions] : null,
+          ...(x.selectedOptions ? { selectedOptions: [...x.selectedOptions] } : {}),
         })),
       };
     }),

@@ -42,7 +42,7 @@ export const listCalls = defineTool({
   name: 'gong_list_calls',
   title: 'Retrieve call data by date range',
   description:
-    'List Gong calls that started in a date range (GET /v2/calls) with basic metadata only: id, title, start time, duration in seconds, host (primaryUserId), direction, scope (External/Internal), system, workspace and URL. Use it to find calls by time ("calls last week"). For participants, CRM context, topics, trackers, brief, highlights or talk stats, or to filter by call ids or host users, use gong_list_calls_extensive; for what was said use gong_get_call_transcripts. from_date_time and to_date_time are ISO-8601 date-times with a time zone such as 2026-11-01T00:00:00Z (from inclusive, to exclusive); compute relative ranges yourself. Gong answers 404 "No calls found" when nothing matches.',
+    'List Gong calls that started in a date range (GET /v2/calls) with basic metadata only: id, title, start time, duration in seconds, host (primaryUserId), direction, scope (External/Internal), system, workspace and URL. Use it to find calls by time ("calls last week"). For participants, CRM context, topics, trackers, brief, highlights or talk stats, or to filter by call ids or host users, use gong_list_calls_extensive; for what was said use gong_get_call_transcripts. from_date_time and to_date_time are ISO-8601 date-times with a time zone such as 2026-11-01T00:00:00Z (from inclusive, to exclusive); compute relative ranges yourself. When no call matches (Gong answers 404 "No calls found"), the result is an empty list with a note.',
   tags: ['calls', 'recordings', 'meetings', 'list', 'date range', 'conversations'],
   input: z.object({
     from_date_time: dateTime('Start of the range (inclusive)'),
@@ -55,6 +55,7 @@ export const listCalls = defineTool({
     query: { fromDateTime: 'from_date_time', toDateTime: 'to_date_time', workspaceId: 'workspace_id' },
   },
   pagination: gongPagination('query', 'calls'),
+  notFoundMeansEmpty: true,
   scopes: ['api:calls:read:basic'],
   annotations: { readOnlyHint: true, openWorldHint: true },
 });
@@ -150,6 +151,7 @@ export const listCallsExtensive = defineTool({
     }),
   },
   pagination: gongPagination('body', 'calls'),
+  notFoundMeansEmpty: true,
   scopes: ['api:calls:read:extensive', 'api:calls:read:media-url'],
   annotations: { readOnlyHint: true, openWorldHint: true },
 });

@@ -125,6 +125,7 @@ export const listLogs = defineTool({
     query: { logType: 'log_type', fromDateTime: 'from_date_time', toDateTime: 'to_date_time' },
   },
   pagination: gongPagination('query', 'logEntries'),
+  notFoundMeansEmpty: true,
   scopes: ['api:logs:read'],
   annotations: { readOnlyHint: true, openWorldHint: true },
 });

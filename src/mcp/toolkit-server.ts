@@ -4,7 +4,6 @@ import {
   type CallToolResult,
   ErrorCode,
   ListToolsRequestSchema,
-  McpError,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
@@ -15,7 +14,7 @@ export const SERVER_VERSION = '0.1.0';
 
 // The SDK builds a new Ajv instance in every Server constructor unless given one; with a Server per request that
 // was about a fifth of the CPU of a tools/list (bench, CPU profile). One validator serves every request.
-const jsonSchemaValidator = new AjvJsonSchemaValidator();
+export const jsonSchemaValidator = new AjvJsonSchemaValidator();
 
 /** The `tools/list` entries of a toolkit, computed once per process (the schemas were built at load). */
 export function listEntries(toolkit: LoadedToolkit): Tool[] {
@@ -26,6 +25,14 @@ export function listEntries(toolkit: LoadedToolkit): Tool[] {
     inputSchema: t.inputSchema as Tool['inputSchema'],
     annotations: { title: t.title, ...t.annotations },
   }));
+}
+
+/**
+ * The JSON-RPC error for an unknown tool (-32602, as the MCP spec lists it). A plain Error with a `code`: the SDK
+ * sends `message` as is, where McpError would prefix "MCP error -32602:" and clients would show it twice.
+ */
+export function unknownTool(name: string): Error & { code: number } {
+  return Object.assign(new Error(`Unknown tool: ${name}`), { code: ErrorCode.InvalidParams });
 }
 
 /** The MCP result for a tool outcome: JSON text, and `isError` with a stable code for failures. */
@@ -58,7 +65,7 @@ export function createToolkitServer(opts: {
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const name = request.params.name;
     // An unknown tool is a protocol error (-32602), as the MCP spec lists it, not a tool result.
-    if (!toolkit.byName.has(name)) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    if (!toolkit.byName.has(name)) throw unknownTool(name);
     const outcome = await executor.execute({
       userId,
       tool: name,

@@ -150,7 +150,11 @@ describe('Confluence end to end through /mcp/confluence', () => {
   test('an unknown tool is a JSON-RPC error -32602', async () => {
     await assert.rejects(
       () => call('confluence_no_such_tool', {}),
-      (e: unknown) => e instanceof McpError && e.code === -32602 && /Unknown tool/.test(e.message),
+      // The client's McpError adds the "MCP error -32602:" prefix once; the server must not add it too.
+      (e: unknown) =>
+        e instanceof McpError &&
+        e.code === -32602 &&
+        e.message === 'MCP error -32602: Unknown tool: confluence_no_such_tool',
     );
   });
 

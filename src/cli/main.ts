@@ -1,7 +1,8 @@
 import { Command, CommanderError } from 'commander';
-import { type Config, ConfigError, loadConfig } from '../config/index.ts';
-import { connectDemo, DEMO_TOOLKITS } from '../connections/demo.ts';
-import { createConnections } from '../connections/index.ts';
+import { type Config, ConfigError, loadConfig, publicBaseUrl } from '../config/index.ts';
+import type { AddAuthConfigInput } from '../connections/auth-configs.ts';
+import { connectDemo, DEMO_TOOLKITS, ensureDemoAuthConfigs } from '../connections/demo.ts';
+import { type Connections, createConnections } from '../connections/index.ts';
 import {
   createApiKey,
   ensureUser,
@@ -21,6 +22,7 @@ import { createCatalog } from '../toolkits/index.ts';
 import { isGatewayError } from '../util/errors.ts';
 import { createLogger } from '../util/log.ts';
 import { checkKeyring, createVault, loadKeyring } from '../vault/index.ts';
+import { rotateVault } from '../vault/rotate.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
@@ -235,27 +237,255 @@ program
       }),
   );
 
+/**
+ * The store, the vault (its key checked against the data, as at the gateway's start) and the connections service,
+ * as the running gateway has them (same configuration).
+ */
+async function withConnections<T>(
+  cfg: Config,
+  fn: (store: Store, connections: Connections) => Promise<T>,
+  opts: { demoKey?: boolean } = {},
+): Promise<T> {
+  return withStore(cfg, async (store) => {
+    const keyring = loadKeyring({ keys: cfg.encryptionKeys, demo: opts.demoKey ?? cfg.demo, dataDir: cfg.dataDir });
+    await checkKeyring(store.db, keyring);
+    const connections = createConnections({
+      db: store.db,
+      vault: createVault(keyring),
+      dialect: store.dialect,
+      publicUrl: () => publicBaseUrl(cfg),
+      demoConfigs: cfg.demo,
+    });
+    return fn(store, connections);
+  });
+}
+
 program
   .command('connect')
-  .description("Connect a user's account of a toolkit. First form: --demo connects the emulator's demo account.")
+  .description(
+    "Print a connect link for a user's account of a toolkit (single use, 10 minutes; the user opens it signed in to the gateway). --demo connects the emulator's demo account at once.",
+  )
   .argument('<toolkit>', `toolkit id (${DEMO_TOOLKITS.join(', ')})`)
   .requiredOption('-u, --user <name>', 'user name (created if needed)')
+  .option('-a, --alias <alias>', 'name of the connection (default: "default", then "default-2", …)')
+  .option(
+    '--auth-config <id>',
+    'which auth config (see `auth-configs list`); default: the preferred one for the toolkit',
+  )
+  .option('--reconnect <connection-id>', 'a link that replaces the credentials of this connection')
   .option('--demo', 'connect the demo account of the local emulator')
-  .action(async (toolkit: string, opts: { user: string; demo?: boolean }) => {
-    if (!opts.demo)
-      throw new UsageError('only --demo connections exist so far; managed OAuth and API-key connections come next');
-    const cfg = config();
-    await withStore(cfg, async (store) => {
-      const keyring = loadKeyring({ keys: cfg.encryptionKeys, demo: true, dataDir: cfg.dataDir });
-      await checkKeyring(store.db, keyring);
-      const connections = createConnections({ db: store.db, vault: createVault(keyring) });
-      const { user } = await ensureUser(store.db, opts.user);
-      const c = await connectDemo(connections, user.id, toolkit);
-      out(
-        `${user.name}: ${c.toolkit} connection "${c.alias}" (${c.id}) is ${c.status}${c.isDefault ? ', default' : ''}`,
+  .action(
+    async (
+      toolkit: string,
+      opts: { user: string; demo?: boolean; alias?: string; authConfig?: string; reconnect?: string },
+    ) => {
+      const cfg = config();
+      await withConnections(
+        cfg,
+        async (store, connections) => {
+          const { user } = await ensureUser(store.db, opts.user);
+          if (opts.demo) {
+            const c = await connectDemo(connections, user.id, toolkit);
+            out(
+              `${user.name}: ${c.toolkit} connection "${c.alias}" (${c.id}) is ${c.status}${c.isDefault ? ', default' : ''}`,
+            );
+            return;
+          }
+          if (cfg.demo) await ensureDemoAuthConfigs(connections);
+          const link = opts.reconnect
+            ? await connections.reconnect(
+                user.id,
+                opts.reconnect,
+                opts.authConfig ? { authConfigId: opts.authConfig } : {},
+              )
+            : await connections.createConnectLink(user.id, toolkit, {
+                ...(opts.alias ? { alias: opts.alias } : {}),
+                ...(opts.authConfig ? { authConfigId: opts.authConfig } : {}),
+              });
+          err(
+            `${user.name}: open this link signed in to the gateway as ${user.name} (single use, until ${link.expiresAt}); connection "${link.alias}" (${link.connectionId}):`,
+          );
+          out(link.url);
+        },
+        { demoKey: opts.demo === true || cfg.demo },
       );
+    },
+  );
+
+const authConfigsCmd = program
+  .command('auth-configs')
+  .description(
+    'Manage auth configs: which app and scheme connections use (OAuth apps, API-token and access-key settings).',
+  );
+authConfigsCmd
+  .command('add')
+  .description(
+    'Add a gateway-wide auth config. Secrets (client secret, API token, access key secret) are read from the first line of stdin with --secret-stdin, never from arguments.',
+  )
+  .argument('<toolkit>', 'confluence or gong')
+  .requiredOption(
+    '-s, --scheme <scheme>',
+    'oauth2 (Atlassian or Gong app), api_token (Confluence), basic (Gong access key)',
+  )
+  .option('-n, --name <name>', 'shown to users on the connect page')
+  .option('--id <id>', 'a fixed id (replaces the config of that id)')
+  .option('--client-id <id>', "oauth2: the app's client id")
+  .option('--scopes <scopes>', 'oauth2: space-separated scopes (default: every scope the tools use)')
+  .option('--authorize-url <url>', 'oauth2: override the authorization endpoint')
+  .option('--token-url <url>', 'oauth2: override the token endpoint')
+  .option('--resources-url <url>', 'oauth2 (Atlassian): override accessible-resources')
+  .option('--api-base-url <url>', 'oauth2 (Atlassian): override the API base, with {cloudId}')
+  .option('--site <url>', 'api_token: the Confluence site (https://x.atlassian.net) users connect to')
+  .option('--email <email>', 'api_token: a fixed account email (a shared service account)')
+  .option('--base-url <url>', 'basic: the Gong API base URL')
+  .option('--access-key <key>', 'basic: a company-wide access key (its secret via --secret-stdin)')
+  .option('--secret-stdin', 'read the secret from the first line of stdin')
+  .action(
+    async (
+      toolkit: string,
+      o: {
+        scheme: string;
+        name?: string;
+        id?: string;
+        clientId?: string;
+        scopes?: string;
+        authorizeUrl?: string;
+        tokenUrl?: string;
+        resourcesUrl?: string;
+        apiBaseUrl?: string;
+        site?: string;
+        email?: string;
+        baseUrl?: string;
+        accessKey?: string;
+        secretStdin?: boolean;
+      },
+    ) => {
+      if (o.scheme !== 'oauth2' && o.scheme !== 'api_token' && o.scheme !== 'basic') {
+        throw new UsageError('--scheme must be oauth2, api_token or basic');
+      }
+      const secret = o.secretStdin ? await readStdinLine() : undefined;
+      if (o.scheme === 'oauth2' && !secret)
+        throw new UsageError('an OAuth app needs its client secret: pipe it with --secret-stdin');
+      const input: AddAuthConfigInput = {
+        toolkit,
+        scheme: o.scheme,
+        ...(o.name ? { name: o.name } : {}),
+        ...(o.id ? { id: o.id } : {}),
+      };
+      if (o.scheme === 'oauth2') {
+        Object.assign(input, {
+          clientId: o.clientId,
+          clientSecret: secret,
+          ...(o.scopes ? { scopes: o.scopes.split(/[\s,]+/).filter(Boolean) } : {}),
+          endpoints: {
+            ...(o.authorizeUrl ? { authorize: o.authorizeUrl } : {}),
+            ...(o.tokenUrl ? { token: o.tokenUrl } : {}),
+            ...(o.resourcesUrl ? { resources: o.resourcesUrl } : {}),
+            ...(o.apiBaseUrl ? { apiBase: o.apiBaseUrl } : {}),
+          },
+        });
+      } else if (o.scheme === 'api_token') {
+        Object.assign(input, { siteUrl: o.site, email: o.email, apiToken: secret });
+      } else {
+        Object.assign(input, { baseUrl: o.baseUrl, accessKey: o.accessKey, accessKeySecret: secret });
+      }
+      const cfg = config();
+      await withConnections(cfg, async (_store, connections) => {
+        const c = await connections.authConfigs.add(input);
+        out(`${c.id}\t${c.toolkit}\t${c.scheme}\t${c.name}`);
+        if (c.scheme === 'oauth2') {
+          err(`Register this callback URL in the app: ${publicBaseUrl(cfg)}/connections/callback`);
+        }
+      });
+    },
+  );
+authConfigsCmd
+  .command('list')
+  .description('List auth configs (secrets are never shown: only which secret fields are set).')
+  .option('-t, --toolkit <id>', 'only this toolkit')
+  .action(async (o: { toolkit?: string }) => {
+    await withConnections(config(), async (_store, connections) => {
+      for (const c of await connections.authConfigs.list(o.toolkit ? { toolkit: o.toolkit } : {})) {
+        const s = c.settings as Record<string, unknown>;
+        const where = (s.siteUrl ?? s.baseUrl ?? (s.emulator ? `emulator:${String(s.emulator)}` : '')) as string;
+        out(
+          [
+            c.id,
+            c.toolkit,
+            c.scheme,
+            c.name,
+            c.ownerUserId ? `owner ${c.ownerUserId}` : 'gateway-wide',
+            c.builtin ? 'built-in' : '',
+            s.clientId ? `client ${String(s.clientId)}` : '',
+            where,
+            c.secretFields.length ? `secrets: ${c.secretFields.join(',')}` : '',
+          ]
+            .filter(Boolean)
+            .join('\t'),
+        );
+      }
     });
   });
+authConfigsCmd
+  .command('remove')
+  .description('Remove an auth config no live connection uses.')
+  .argument('<id>', 'the auth config id')
+  .action(async (id: string) => {
+    await withConnections(config(), async (_store, connections) => {
+      await connections.authConfigs.remove(id);
+      out(`removed ${id}`);
+    });
+  });
+
+program
+  .command('vault')
+  .description('The vault of secrets (tokens, API keys, client secrets).')
+  .addCommand(
+    new Command('rotate')
+      .description(
+        'Re-encrypt every secret under the first key of SWITCHBOARD_ENCRYPTION_KEYS, in batches; reports the values per key id. Safe to re-run and while gateways run.',
+      )
+      .option('--batch-size <n>', 'rows per batch', '200')
+      .option('--dry-run', 'only count the values per key id')
+      .action(async (o: { batchSize: string; dryRun?: boolean }) => {
+        const batchSize = Number(o.batchSize);
+        if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
+          throw new UsageError('--batch-size must be a whole number from 1 to 10000');
+        }
+        const cfg = config();
+        await withConnections(cfg, async (store, connections) => {
+          const keyring = loadKeyring({ keys: cfg.encryptionKeys, demo: cfg.demo, dataDir: cfg.dataDir });
+          const report = await rotateVault(store.db, keyring, {
+            batchSize,
+            dryRun: o.dryRun === true,
+            withRowLock: (id, fn) => connections.lock.run(id, fn),
+          });
+          let failed = 0;
+          for (const c of report.columns) {
+            const kids = Object.entries(c.byKid)
+              .map(([k, n]) => `${k}=${n}`)
+              .join(' ');
+            failed += c.failed.length;
+            out(
+              `${c.table}.${c.column}\t${kids || 'no values'}\trotated ${c.rotated}\tchanged meanwhile ${c.changed}\tfailed ${c.failed.length}${c.failed.length ? ` (${c.failed.join(', ')})` : ''}`,
+            );
+          }
+          err(
+            report.dryRun
+              ? `dry run: nothing written; primary key is "${report.primary}"`
+              : `every value is now under "${report.primary}" unless counted as changed (run again) or failed`,
+          );
+          if (failed) process.exitCode = 1;
+        });
+      }),
+  );
+
+/** The first line of stdin (secrets for scripts; never from arguments, which show in `ps` and shell history). */
+async function readStdinLine(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0]?.trim() ?? '';
+}
 
 program
   .command('connections')
@@ -265,7 +495,7 @@ program
     await withStore(config(), async (store) => {
       const user = await requireUser(store, opts.user);
       const connections = createConnections({ db: store.db, vault: undefined as never });
-      for (const c of await connections.list(user.id)) {
+      for (const c of await connections.list(user.id, { includeRevoked: true })) {
         out(
           `${c.id}\t${c.toolkit}\t${c.alias}${c.isDefault ? ' (default)' : ''}\t${c.status}${c.statusReason ? `: ${c.statusReason}` : ''}`,
         );

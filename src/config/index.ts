@@ -69,6 +69,38 @@ export const envSchema = z.object({
    * Never in production: it lets anyone make the gateway fetch from its own host (SSRF).
    */
   SWITCHBOARD_OAUTH_CIMD_ALLOW_LOOPBACK: booleanString.default(false),
+  // --- The router at /mcp (docs/architecture.md, "The router").
+  /** Toolkits this deployment serves (comma-separated ids, e.g. "confluence"); all of them when unset. */
+  SWITCHBOARD_TOOLKITS: z.string().default(''),
+  /** A tool result (or a whole execute_tools answer) over this many characters is stored and returned as a handle. */
+  SWITCHBOARD_RESULT_INLINE_MAX_CHARS: intString(1000, 1_000_000).default(16_000),
+  /** How long a stored result can be read (seconds). */
+  SWITCHBOARD_RESULT_TTL_S: intString(60, 30 * 86_400).default(3600),
+  /** Longest wait_for_connections call (seconds): well under clients' 60 s tool timeout. */
+  SWITCHBOARD_CONNECT_WAIT_MAX_S: intString(1, 50).default(25),
+  // --- Managed connections (docs/connections.md). Each group below, when set, becomes a gateway-wide auth config
+  // (`ac_env_…`), updated at every start. Secrets are stored vault-encrypted like every token.
+  /** Refresh upstream OAuth tokens this many seconds before they expire. */
+  SWITCHBOARD_CONNECTION_REFRESH_SKEW_S: intString(0, 86_400).default(300),
+  /** Your Atlassian OAuth 2.0 (3LO) app, for Confluence; its callback URL is `<public url>/connections/callback`. */
+  SWITCHBOARD_ATLASSIAN_CLIENT_ID: z.string().optional(),
+  SWITCHBOARD_ATLASSIAN_CLIENT_SECRET: z.string().optional(),
+  /** Space-separated; default: every scope the Confluence tools use, plus offline_access (always added). */
+  SWITCHBOARD_ATLASSIAN_SCOPES: z.string().optional(),
+  /** Your Gong OAuth app; its callback URL is `<public url>/connections/callback`. */
+  SWITCHBOARD_GONG_CLIENT_ID: z.string().optional(),
+  SWITCHBOARD_GONG_CLIENT_SECRET: z.string().optional(),
+  SWITCHBOARD_GONG_SCOPES: z.string().optional(),
+  /** Gong access keys (Basic): the API base, and optionally one company-wide key every user connects with. */
+  SWITCHBOARD_GONG_BASE_URL: z
+    .url({ message: 'expected an absolute URL such as https://us-12345.api.gong.io' })
+    .optional(),
+  SWITCHBOARD_GONG_ACCESS_KEY: z.string().optional(),
+  SWITCHBOARD_GONG_ACCESS_KEY_SECRET: z.string().optional(),
+  /** Confluence API tokens: the site users connect to with their own email and token. */
+  SWITCHBOARD_CONFLUENCE_SITE: z
+    .url({ message: 'expected an absolute URL such as https://your-site.atlassian.net' })
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -88,6 +120,26 @@ export interface Config {
   shutdownGraceMs: number;
   emulatorPort: number;
   oauth: OAuthConfig;
+  router: RouterConfig;
+  connections: ConnectionsConfig;
+}
+
+/** Managed connections: the refresh margin and the auth configs given by the environment. */
+export interface ConnectionsConfig {
+  refreshSkewS: number;
+  atlassian?: { clientId: string; clientSecret: string; scopes?: string[] };
+  gongOAuth?: { clientId: string; clientSecret: string; scopes?: string[] };
+  gongBasic?: { baseUrl: string; accessKey?: string; accessKeySecret?: string };
+  confluenceToken?: { siteUrl: string };
+}
+
+/** The router surface at /mcp: which toolkits, the inline size limit of results, stored results' lifetime. */
+export interface RouterConfig {
+  /** Enabled toolkit ids; empty: all. */
+  toolkits: string[];
+  inlineMaxChars: number;
+  resultTtlS: number;
+  waitMaxS: number;
 }
 
 /** The gateway's own authorization server (MCP clients log in to it); lifetimes in seconds. */
@@ -171,7 +223,72 @@ export function loadConfig(
       clientRetentionDays: e.SWITCHBOARD_OAUTH_CLIENT_RETENTION_DAYS,
       cimdAllowLoopback: e.SWITCHBOARD_OAUTH_CIMD_ALLOW_LOOPBACK,
     },
+    router: {
+      toolkits: e.SWITCHBOARD_TOOLKITS.split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+      inlineMaxChars: e.SWITCHBOARD_RESULT_INLINE_MAX_CHARS,
+      resultTtlS: e.SWITCHBOARD_RESULT_TTL_S,
+      waitMaxS: e.SWITCHBOARD_CONNECT_WAIT_MAX_S,
+    },
+    connections: connectionsConfig(e),
   };
+}
+
+function connectionsConfig(e: Env): ConnectionsConfig {
+  const scopes = (v: string | undefined) => (v ? v.split(/[\s,]+/).filter(Boolean) : undefined);
+  const pair = (id: string | undefined, secret: string | undefined, names: string) => {
+    if (!id && !secret) return undefined;
+    if (!id || !secret)
+      throw new ConfigError([{ variable: names, message: 'set both the client id and the client secret' }]);
+    return { clientId: id, clientSecret: secret };
+  };
+  const c: ConnectionsConfig = { refreshSkewS: e.SWITCHBOARD_CONNECTION_REFRESH_SKEW_S };
+  const atlassian = pair(
+    e.SWITCHBOARD_ATLASSIAN_CLIENT_ID,
+    e.SWITCHBOARD_ATLASSIAN_CLIENT_SECRET,
+    'SWITCHBOARD_ATLASSIAN_CLIENT_ID/_SECRET',
+  );
+  if (atlassian)
+    c.atlassian = {
+      ...atlassian,
+      ...(scopes(e.SWITCHBOARD_ATLASSIAN_SCOPES) ? { scopes: scopes(e.SWITCHBOARD_ATLASSIAN_SCOPES)! } : {}),
+    };
+  const gong = pair(
+    e.SWITCHBOARD_GONG_CLIENT_ID,
+    e.SWITCHBOARD_GONG_CLIENT_SECRET,
+    'SWITCHBOARD_GONG_CLIENT_ID/_SECRET',
+  );
+  if (gong)
+    c.gongOAuth = {
+      ...gong,
+      ...(scopes(e.SWITCHBOARD_GONG_SCOPES) ? { scopes: scopes(e.SWITCHBOARD_GONG_SCOPES)! } : {}),
+    };
+  if (!!e.SWITCHBOARD_GONG_ACCESS_KEY !== !!e.SWITCHBOARD_GONG_ACCESS_KEY_SECRET) {
+    throw new ConfigError([
+      {
+        variable: 'SWITCHBOARD_GONG_ACCESS_KEY/_SECRET',
+        message: 'set both the access key and its secret, or neither',
+      },
+    ]);
+  }
+  if (e.SWITCHBOARD_GONG_BASE_URL) {
+    c.gongBasic = {
+      baseUrl: e.SWITCHBOARD_GONG_BASE_URL,
+      ...(e.SWITCHBOARD_GONG_ACCESS_KEY
+        ? { accessKey: e.SWITCHBOARD_GONG_ACCESS_KEY, accessKeySecret: e.SWITCHBOARD_GONG_ACCESS_KEY_SECRET! }
+        : {}),
+    };
+  } else if (e.SWITCHBOARD_GONG_ACCESS_KEY) {
+    throw new ConfigError([
+      {
+        variable: 'SWITCHBOARD_GONG_BASE_URL',
+        message: "required with SWITCHBOARD_GONG_ACCESS_KEY (the API base URL in Gong's API settings)",
+      },
+    ]);
+  }
+  if (e.SWITCHBOARD_CONFLUENCE_SITE) c.confluenceToken = { siteUrl: e.SWITCHBOARD_CONFLUENCE_SITE };
+  return c;
 }
 
 /** The base URL clients reach the gateway at. */

@@ -26,6 +26,13 @@ export interface ToolError {
   retry_after_seconds?: number;
   /** For invalid arguments: each offending field and what was expected. */
   fields?: { field: string; problem: string }[];
+  /**
+   * When the user must connect or reconnect an account: the toolkit and a connect link (single use, 10 minutes,
+   * usable only by this user signed in to the gateway) for the model to hand to the user.
+   */
+  toolkit?: string;
+  connect_url?: string;
+  connect_url_expires_at?: string;
 }
 
 export interface CallRequest {
@@ -217,6 +224,7 @@ export function createExecutor(deps: ExecutorDeps) {
     // request was not processed, so it is retried whatever the method.
     const safe = IDEMPOTENT.has(built.method) || tool.annotations.readOnlyHint === true;
     const { maxRetries, timeoutMs, maxRetryAfterMs } = deps.limits;
+    let authRefreshed = false;
     for (let attempt = 0; ; attempt++) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
@@ -258,6 +266,17 @@ export function createExecutor(deps: ExecutorDeps) {
             : `could not reach ${toolkit.service}: ${(e as Error).message}`,
           { service: toolkit.service, retryable: true },
         );
+      }
+      if (res.status === 401 && connection.refreshable && !authRefreshed) {
+        // An OAuth token the upstream no longer takes: refresh once (under the connection's lock; a concurrent
+        // caller's refresh is reused) and resend. Safe for any method: a 401 means the request was not processed.
+        authRefreshed = true;
+        const fresh = await deps.connections.refreshAfterUnauthorized(connection);
+        if (fresh?.credentials.type === 'bearer') {
+          connection.credentials = fresh.credentials;
+          built = { ...built, headers: { ...built.headers, authorization: `Bearer ${fresh.credentials.token}` } };
+          continue;
+        }
       }
       const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
       if (res.status === 429) {
@@ -387,12 +406,21 @@ function upstreamError(toolkit: LoadedToolkit, res: UpstreamResponse): ToolError
 
 function toToolError(e: unknown): ToolError {
   if (isGatewayError(e)) {
-    const d = e.details as { service?: string; retryable?: boolean };
+    const d = e.details as {
+      service?: string;
+      retryable?: boolean;
+      toolkit?: string;
+      connect_url?: string;
+      connect_url_expires_at?: string;
+    };
     return {
       code: e.code,
       message: e.message,
       ...(d.service ? { service: d.service } : {}),
       retryable: d.retryable ?? false,
+      ...(d.connect_url
+        ? { toolkit: d.toolkit, connect_url: d.connect_url, connect_url_expires_at: d.connect_url_expires_at }
+        : {}),
     };
   }
   return { code: 'internal', message: 'the gateway failed unexpectedly; the error was logged', retryable: true };

@@ -5,8 +5,10 @@ import { bodyLimit } from 'hono/body-limit';
 import { sql } from 'kysely';
 import type { Emulator } from '../emulators/framework.ts';
 import type { Executor } from '../execution/executor.ts';
+import { createRouterServer } from '../mcp/router-server.ts';
 import { createToolkitServer, listEntries, SERVER_VERSION } from '../mcp/toolkit-server.ts';
 import { type AuthEnv, clientIp, hostGuard, type OAuthServer } from '../oauth-server/index.ts';
+import type { Router } from '../router/index.ts';
 import type { Db } from '../store/db.ts';
 import type { Catalog } from '../toolkits/index.ts';
 import type { Logger } from '../util/log.ts';
@@ -27,6 +29,11 @@ export interface AppDeps {
   emulators?: Emulator[];
   /** The gateway's own OAuth authorization server (MCP clients log in to it) and its resource-server check. */
   oauth: OAuthServer;
+  /** Managed connections' pages: connect links, the upstream OAuth callback, the connection manager. */
+  connectionRoutes?: Hono;
+  /** The router surface at `/mcp` (meta-tools), and the pages behind its demo connect links. */
+  router?: Router;
+  routerRoutes?: Hono;
 }
 
 type Env = AuthEnv;
@@ -56,7 +63,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
 
   // The authorization server: discovery documents, /oauth/* endpoints; and the pages (login, consent, console).
   app.route('/', deps.oauth.routes);
-  for (const path of ['/login', '/login/*', '/logout', '/console', '/console/*']) {
+  for (const path of ['/login', '/login/*', '/logout', '/console', '/console/*', '/connections', '/connections/*']) {
     app.use(path, hostGuard(deps.oauth.origins));
   }
   app.route(
@@ -69,6 +76,8 @@ export function createApp(deps: AppDeps): Hono<Env> {
       clientIp,
     }),
   );
+  if (deps.connectionRoutes) app.route('/', deps.connectionRoutes);
+  if (deps.routerRoutes) app.route('/', deps.routerRoutes);
 
   const mcp = new Hono<Env>();
   // Origin/Host first: a forbidden browser origin gets 403 before any authentication (DNS rebinding).
@@ -82,6 +91,26 @@ export function createApp(deps: AppDeps): Hono<Env> {
       onError: (c) => c.json(jsonRpcError(-32600, `request body exceeds ${deps.maxBodyBytes} bytes`), 413),
     }),
   );
+  // The router: the meta-tools through which a model finds and runs any tool (the URL most users add).
+  mcp.all('/', async (c) => {
+    const router = deps.router;
+    if (!router) return c.json(jsonRpcError(-32601, 'the router is not enabled on this gateway'), 404);
+    if (c.req.method !== 'POST') {
+      c.header('Allow', 'POST');
+      return c.json(jsonRpcError(-32000, 'Method not allowed: this endpoint takes POST only'), 405);
+    }
+    const server = createRouterServer({ router, userId: c.get('user').id, signal: c.req.raw.signal });
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
+    await server.connect(transport);
+    try {
+      return await transport.handleRequest(c.req.raw);
+    } finally {
+      void server.close();
+    }
+  });
   mcp.all('/:toolkit', async (c) => {
     const toolkit = deps.catalog.toolkits.get(c.req.param('toolkit'));
     if (!toolkit) return c.json(jsonRpcError(-32601, `no toolkit "${c.req.param('toolkit')}" here`), 404);

@@ -1,7 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { type Config, publicBaseUrl } from '../config/index.ts';
+import { syncEnvAuthConfigs } from '../connections/auth-configs.ts';
 import { ensureDemoData } from '../connections/demo.ts';
+import { createConnectFlows } from '../connections/flows.ts';
 import { type Connections, createConnections } from '../connections/index.ts';
 import { createExecutor } from '../execution/executor.ts';
 import { createHttpClient } from '../execution/http.ts';
@@ -9,10 +11,16 @@ import { findUserByName } from '../identity/index.ts';
 import { hasPassword } from '../identity/passwords.ts';
 import { createLoginLink } from '../identity/sessions.ts';
 import { createOAuthServer, createServerOrigins } from '../oauth-server/index.ts';
+import { createResultStore, type ResultStore } from '../results/store.ts';
+import { createConnectionsApi } from '../router/connections-api.ts';
+import { createDemoConnectLinks } from '../router/demo-connect-links.ts';
+import { createRouter, type Router } from '../router/index.ts';
+import { createToolPolicy, policedExecutor, restrictCatalog } from '../router/policy.ts';
 import { migrate, openStore, type Store } from '../store/db.ts';
 import { createCatalog } from '../toolkits/index.ts';
 import type { Logger } from '../util/log.ts';
 import { checkKeyring, createVault, loadKeyring, type Vault } from '../vault/index.ts';
+import { createConnectionRoutes } from '../web/connections.ts';
 import { createApp } from './app.ts';
 import { startEmulatorServer } from './emulator-server.ts';
 import { createEmulators } from './emulators.ts';
@@ -29,6 +37,9 @@ export interface Gateway {
    * login that MCP clients open. The CLI prints it to stderr; it is never logged.
    */
   demoLoginLink: string | undefined;
+  /** The router surface (meta-tools, search index) and the large-result store behind it. */
+  router: Router;
+  results: ResultStore;
   /** Stops accepting, lets in-flight requests finish (up to the grace period), then closes the store. */
   close(): Promise<void>;
 }
@@ -50,7 +61,8 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     await store.close();
     throw e;
   }
-  const catalog = createCatalog();
+  // Toolkits the deployment does not enable are not loaded: no surface, search or executor can reach them.
+  const catalog = restrictCatalog(createCatalog(), config.router.toolkits);
   const emulators = createEmulators(config.demo);
   // In demo mode the gateway reaches the emulators through a loopback listener of their own, as it reaches real
   // upstreams: so a call in flight during shutdown can still complete its upstream requests after the public
@@ -61,10 +73,36 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
   const connections = createConnections({
     db: store.db,
     vault,
+    dialect: store.dialect,
     emulatorBaseUrl: (toolkit) => upstream?.urls.get(toolkit),
+    // The emulators' consent pages as a browser reaches them: on this gateway's public listener.
+    emulatorBrowserUrl: (toolkit) => (upstream?.urls.has(toolkit) ? `${baseUrl()}/emulators/${toolkit}` : undefined),
+    publicUrl: baseUrl,
+    log,
+    refreshSkewMs: config.connections.refreshSkewS * 1000,
   });
+  await syncEnvAuthConfigs(connections.authConfigs, config.connections);
+  const connectFlows = createConnectFlows({ db: store.db, vault, connections });
   const http = createHttpClient();
-  const executor = createExecutor({ db: store.db, catalog, connections, http, log, limits: config.upstream });
+  // Who may use which tool: one policy, in front of the executor every surface shares, and in the router's search.
+  const policy = createToolPolicy();
+  const executor = policedExecutor(
+    createExecutor({ db: store.db, catalog, connections, http, log, limits: config.upstream }),
+    catalog,
+    policy,
+  );
+  const results = createResultStore({ db: store.db, ttlMs: config.router.resultTtlS * 1000 });
+  // Demo connect links (router/demo-connect-links.ts), until the connections module's links replace the adapter.
+  const connectLinks = createDemoConnectLinks({ connections, baseUrl, demo: config.demo });
+  const router = createRouter({
+    catalog,
+    executor,
+    policy,
+    connections: createConnectionsApi({ connections, links: connectLinks }),
+    results,
+    inlineMaxChars: config.router.inlineMaxChars,
+    waitMaxMs: config.router.waitMaxS * 1000,
+  });
   const oauth = createOAuthServer({
     db: store.db,
     log,
@@ -72,6 +110,8 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     settings: config.oauth,
   });
   const app = createApp({
+    router,
+    routerRoutes: connectLinks.routes,
     db: store.db,
     catalog,
     executor,
@@ -82,6 +122,14 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     maxBodyBytes: config.maxBodyBytes,
     emulators: [...emulators.values()],
     oauth,
+    connectionRoutes: createConnectionRoutes({
+      db: store.db,
+      log,
+      origins: oauth.origins,
+      sessionTtlS: config.oauth.sessionTtlS,
+      connections,
+      flows: connectFlows,
+    }),
   });
 
   let inFlight = 0;
@@ -125,10 +173,18 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
   }
   // Expired codes, tokens and sessions, unused registrations: at start, then hourly (idempotent on every node).
   const sweep = () =>
-    oauth.cleanup().catch((e: unknown) => log.warn({ err: e }, 'OAuth cleanup failed; it runs again in an hour'));
+    Promise.all([oauth.cleanup(), connections.cleanup()]).catch((e: unknown) =>
+      log.warn({ err: e }, 'cleanup failed; it runs again in an hour'),
+    );
   await sweep();
   const sweeper = setInterval(sweep, 3_600_000);
   sweeper.unref();
+  // Stored results expire by the hour by default: swept every ten minutes (idempotent on every node).
+  const sweepResults = () =>
+    results.cleanup().catch((e: unknown) => log.warn({ err: e }, 'result cleanup failed; it runs again soon'));
+  await sweepResults();
+  const resultSweeper = setInterval(sweepResults, 600_000);
+  resultSweeper.unref();
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -144,6 +200,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
         await closed;
       }
       clearInterval(sweeper);
+      clearInterval(resultSweeper);
       await http.close();
       await oauth.close();
       await upstream?.close();
@@ -154,5 +211,5 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     return closing;
   };
 
-  return { url: baseUrl(), port, store, vault, connections, emulators, demoLoginLink, close };
+  return { url: baseUrl(), port, store, vault, connections, emulators, demoLoginLink, router, results, close };
 }

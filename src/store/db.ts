@@ -6,6 +6,8 @@ import { type Migration, type MigrationProvider, Migrator } from 'kysely/migrati
 import pg from 'pg';
 import * as m0001 from './migrations/0001_initial.ts';
 import * as m0002 from './migrations/0002_oauth.ts';
+import * as m0003 from './migrations/0003_connections.ts';
+import * as m0004 from './migrations/0004_results.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -75,7 +77,12 @@ function withStatementCache(sqlite: SQLite.Database, max = 256) {
 }
 
 // An import map instead of a folder scan: works the same from source, a bundle or a test.
-const migrations: Record<string, Migration> = { '0001_initial': m0001, '0002_oauth': m0002 };
+const migrations: Record<string, Migration> = {
+  '0001_initial': m0001,
+  '0002_oauth': m0002,
+  '0003_connections': m0003,
+  '0004_results': m0004,
+};
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** Brings the schema to the latest version; safe to run from several processes at once (Kysely locks). */

@@ -18,6 +18,9 @@ export interface Database {
   oauth_grants: OAuthGrantsTable;
   oauth_access_tokens: OAuthAccessTokensTable;
   oauth_refresh_tokens: OAuthRefreshTokensTable;
+  connect_links: ConnectLinksTable;
+  connection_oauth_states: ConnectionOAuthStatesTable;
+  stored_results: StoredResultsTable;
 }
 
 export interface UsersTable {
@@ -59,6 +62,8 @@ export interface AuthConfigsTable {
   secrets_enc: string | null;
   created_at: string;
   updated_at: string;
+  /** Migration 0003: the user an auth config added from the console belongs to; NULL for gateway-wide ones. */
+  owner_user_id: string | null;
 }
 
 export interface ConnectedAccountsTable {
@@ -78,6 +83,9 @@ export interface ConnectedAccountsTable {
   expires_at: string | null;
   created_at: string;
   updated_at: string;
+  /** Migration 0003, SQLite only: who holds the cross-process refresh lease, and until when. */
+  refresh_lease_owner: string | null;
+  refresh_lease_until: string | null;
 }
 
 export interface AuditEventsTable {
@@ -201,4 +209,51 @@ export interface OAuthRefreshTokensTable {
   expires_at: string;
   /** Set when rotated: presenting it again is reuse and revokes the grant (OAuth 2.1 §4.3.1). */
   used_at: string | null;
+}
+
+// --- Managed connections (migration 0003).
+
+export interface ConnectLinksTable {
+  /** SHA-256 of the link's random token; the token itself is only in the URL handed to the user. */
+  token_hash: string;
+  user_id: string;
+  /** The connection the link completes (a new `initiated` one, or an existing one to reconnect). */
+  connection_id: string;
+  auth_config_id: string;
+  toolkit: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface ConnectionOAuthStatesTable {
+  /** SHA-256 of the `state` sent to the upstream authorization server. */
+  state_hash: string;
+  user_id: string;
+  connection_id: string;
+  auth_config_id: string;
+  /** The browser session that started the flow (SHA-256 of its id): only it may complete it. */
+  session_hash: string;
+  redirect_uri: string;
+  /** The PKCE code verifier, vault-encrypted and bound to this row; NULL for providers without PKCE (Gong). */
+  code_verifier_enc: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+// --- Large tool results kept out of the model's context (migration 0004).
+
+export interface StoredResultsTable {
+  /** The handle the model reads it by (`res_…`, 128 random bits). */
+  id: string;
+  user_id: string;
+  /** The tool whose result it is. */
+  tool: string;
+  /** Length of `data` in characters. */
+  size_chars: number;
+  /** The result as JSON text. */
+  data: string;
+  created_at: string;
+  expires_at: string;
 }

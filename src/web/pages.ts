@@ -136,6 +136,7 @@ ${
 </table>`
     : html`<p class="card">No app holds a token of yours. Apps appear here after you allow them.</p>`
 }
+<p><a href="/connections">Your connected accounts (Confluence, Gong)</a></p>
 <form method="post" action="/logout">
   <input type="hidden" name="csrf_token" value="${opts.csrf}">
   <span class="muted">Signed in as ${opts.userName}.</span> <button type="submit">Sign out</button>

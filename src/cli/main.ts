@@ -530,14 +530,15 @@ program
 
 function demoBanner(url: string, cfg: Config, loginLink: string | undefined): string {
   const env = cfg.dataDir ? `SWITCHBOARD_DATA_DIR=${JSON.stringify(cfg.dataDir)} ` : '';
-  const entry = { mcpServers: { switchboard: { url: `${url}/mcp/confluence` } } };
+  const entry = { mcpServers: { switchboard: { url: `${url}/mcp` } } };
   return [
     '',
     'Switchboard is running in demo mode (emulated Confluence and Gong with seeded data).',
-    `  MCP URL (Confluence tools): ${url}/mcp/confluence`,
-    `  MCP URL (Gong tools):       ${url}/mcp/gong`,
-    `  Health:                     ${url}/healthz`,
-    `  Console (your apps):        ${url}/console`,
+    `  MCP URL (tool router):       ${url}/mcp`,
+    `  Every Confluence tool:       ${url}/mcp/confluence`,
+    `  Every Gong tool:             ${url}/mcp/gong`,
+    `  Health:                      ${url}/healthz`,
+    `  Console (apps, connections): ${url}/console`,
     '',
     'Add this to ~/.kimi-code/mcp.json (no key in the file: the client logs in with OAuth in your browser):',
     `  ${JSON.stringify(entry)}`,

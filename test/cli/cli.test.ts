@@ -115,9 +115,10 @@ describe('switchboard serve', () => {
   });
 
   test('demo mode prints the MCP URL, how to get a key, and an mcp.json entry', () => {
-    assert.match(stderr, new RegExp(`MCP URL.*${url}/mcp/confluence`));
+    assert.match(stderr, new RegExp(`MCP URL \\(tool router\\): +${url}/mcp\n`));
+    assert.match(stderr, new RegExp(`Every Confluence tool: +${url}/mcp/confluence`));
     assert.match(stderr, /npx switchboard keys create --user demo/);
-    assert.match(stderr, /"mcpServers":\{"switchboard":\{"url":"http:\/\/127\.0\.0\.1:\d+\/mcp\/confluence"/);
+    assert.match(stderr, /"mcpServers":\{"switchboard":\{"url":"http:\/\/127\.0\.0\.1:\d+\/mcp"\}\}/);
     assert.ok(!/sb_[A-Za-z0-9_-]{43}/.test(stdout + stderr), 'no key is printed in logs');
   });
 

@@ -127,7 +127,16 @@ export function createConnectFlows(deps: { db: Db; vault: Vault; connections: Co
       .where('used_at', 'is', null)
       .where('expires_at', '>', now())
       .executeTakeFirst();
-    return Number(claimed.numUpdatedRows) === 1 ? link : undefined;
+    if (Number(claimed.numUpdatedRows) !== 1) return undefined;
+    // The other unused links of the same connection are spent with it: several may have been handed out (one per
+    // listing or failed call), and a second flow for a connection already being completed only confuses its state.
+    await db
+      .updateTable('connect_links')
+      .set({ used_at: now() })
+      .where('connection_id', '=', link.connection_id)
+      .where('used_at', 'is', null)
+      .execute();
+    return link;
   }
 
   /** OAuth: uses the link and returns the provider's authorization URL (state and PKCE stored server-side). */

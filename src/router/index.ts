@@ -9,7 +9,7 @@ import type { Catalog } from '../toolkits/index.ts';
 import { toClientSchema } from '../toolkits/json-schema.ts';
 import { GatewayError } from '../util/errors.ts';
 import { compactInput, shortDescription } from './compact.ts';
-import type { ConnectionInfo, ConnectionsApi, ToolkitStatus } from './connections-api.ts';
+import { type ConnectionInfo, type ConnectionsApi, type ToolkitStatus, unopened } from './connections-api.ts';
 import type { ToolFilter, ToolPolicy } from './policy.ts';
 import { createToolIndex, type ToolIndex } from './search.ts';
 
@@ -118,7 +118,7 @@ export function createRouter(deps: RouterDeps): Router {
       const involved = [...new Set(tools.map((t) => t.toolkit))];
       const mine = await connections.list(ctx.userId);
       const toolkits: Record<string, unknown> = {};
-      for (const id of involved) toolkits[id] = toolkitState(ctx.userId, id, mine);
+      for (const id of involved) toolkits[id] = await toolkitState(ctx.userId, id, mine);
       const body = (level: number, perQuery: number) => {
         const kept = found.map((f) => ({ ...f, tools: f.tools.slice(0, perQuery) }));
         const shown = new Set(kept.flatMap((f) => f.tools.map((t) => t.name)));
@@ -169,8 +169,8 @@ export function createRouter(deps: RouterDeps): Router {
     };
   }
 
-  function toolkitState(userId: string, id: string, mine: readonly ConnectionInfo[]) {
-    const status: ToolkitStatus = connections.statusOf(userId, id, mine);
+  async function toolkitState(userId: string, id: string, mine: readonly ConnectionInfo[]) {
+    const status: ToolkitStatus = await connections.statusOf(userId, id, mine);
     return {
       name: toolkitNames.get(id) ?? id,
       status,
@@ -348,17 +348,19 @@ export function createRouter(deps: RouterDeps): Router {
     async run(ctx, args) {
       const v = await view(ctx.userId);
       const mine = (await connections.list(ctx.userId)).filter((c) => v.toolkits.includes(c.toolkit));
+      const ofToolkit = (toolkit: string) => mine.filter((c) => c.toolkit === toolkit);
       if (args.action === 'list') {
         const out = [];
+        // One toolkit after the other: each link is a store transaction.
         for (const id of v.toolkits) {
-          const state = toolkitState(ctx.userId, id, mine);
-          const link = state.status === 'active' ? undefined : await connections.createConnectLink(ctx.userId, id);
+          const state = await toolkitState(ctx.userId, id, mine);
+          const link = state.status === 'active' ? undefined : await linkFor(ctx.userId, id, mine);
           out.push({
             toolkit: id,
             name: state.name,
             status: state.status,
-            connections: mine.filter((c) => c.toolkit === id).map(publicConnection),
-            ...(link ? connectFields(link) : {}),
+            connections: ofToolkit(id).filter(shown).map(publicConnection),
+            ...(link ? { ...(link.replaces ? { replaces: link.replaces } : {}), ...connectFields(link.action) } : {}),
           });
         }
         return { toolkits: out };
@@ -378,27 +380,51 @@ export function createRouter(deps: RouterDeps): Router {
         const c = mine.find((m) => m.id === args.connection_id);
         if (!c) throw new GatewayError('not_found', `no connection "${args.connection_id}" (see list)`);
         toolkit = c.toolkit;
-        replaces = c.id;
+        // A connection that never completed is finished through a new link, not reconnected.
+        if (c.status !== 'initiated') replaces = c.id;
       }
       if (!toolkit) throw new GatewayError('invalid_arguments', `${args.action} needs toolkit or connection_id`);
       if (!v.toolkits.includes(toolkit)) unknownToolkit(toolkit, v.toolkits);
-      const status = connections.statusOf(ctx.userId, toolkit, mine);
-      if (args.action === 'connect' && status === 'active') {
+      const status = await connections.statusOf(ctx.userId, toolkit, mine);
+      if (args.action === 'connect' && status === 'active' && !replaces) {
         return {
           toolkit,
           status,
           note: 'already connected; use action "reconnect" to replace the account',
-          connections: mine.filter((c) => c.toolkit === toolkit).map(publicConnection),
+          connections: ofToolkit(toolkit).filter(shown).map(publicConnection),
         };
       }
       if (args.action === 'reconnect' && !replaces) {
-        replaces = (mine.find((m) => m.toolkit === toolkit && m.isDefault) ?? mine.find((m) => m.toolkit === toolkit))
-          ?.id;
+        const own = ofToolkit(toolkit).filter((c) => c.status !== 'initiated');
+        replaces = (own.find((c) => c.isDefault) ?? own[0])?.id;
       }
-      const link = await connections.createConnectLink(ctx.userId, toolkit, replaces ? { replaces } : {});
-      return { toolkit, status, ...(replaces ? { replaces } : {}), ...connectFields(link) };
+      const link = replaces
+        ? { replaces, action: await connections.createConnectLink(ctx.userId, toolkit, { reconnect: replaces }) }
+        : await linkFor(ctx.userId, toolkit, mine);
+      return {
+        toolkit,
+        status,
+        ...(link.replaces ? { replaces: link.replaces } : {}),
+        ...connectFields(link.action),
+      };
     },
   });
+
+  /**
+   * The link that makes a toolkit usable: a reconnect of the connection calls would use (the default, expired or
+   * failed: a new connection beside it would not be picked), else a new connection.
+   */
+  async function linkFor(userId: string, toolkit: string, mine: readonly ConnectionInfo[]) {
+    const broken = mine.filter(
+      (c) => c.toolkit === toolkit && (c.status === 'expired' || (c.status === 'failed' && c.isDefault)),
+    );
+    const replaces = (broken.find((c) => c.isDefault) ?? broken[0])?.id;
+    const action = await connections.createConnectLink(userId, toolkit, replaces ? { reconnect: replaces } : {});
+    return { replaces, action };
+  }
+
+  /** Connections the model can act on: not the placeholders of links that were never opened. */
+  const shown = (c: ConnectionInfo) => !unopened(c);
 
   function publicConnection(c: ConnectionInfo) {
     return {
@@ -406,6 +432,7 @@ export function createRouter(deps: RouterDeps): Router {
       alias: c.alias,
       default: c.isDefault,
       status: c.status,
+      ...(c.account ? { account: c.account } : {}),
       ...(c.statusReason ? { reason: c.statusReason } : {}),
     };
   }

@@ -31,9 +31,8 @@ export interface AppDeps {
   oauth: OAuthServer;
   /** Managed connections' pages: connect links, the upstream OAuth callback, the connection manager. */
   connectionRoutes?: Hono;
-  /** The router surface at `/mcp` (meta-tools), and the pages behind its demo connect links. */
+  /** The router surface at `/mcp` (meta-tools); its connect links are the managed connections' (`connectionRoutes`). */
   router?: Router;
-  routerRoutes?: Hono;
 }
 
 type Env = AuthEnv;
@@ -77,7 +76,6 @@ export function createApp(deps: AppDeps): Hono<Env> {
     }),
   );
   if (deps.connectionRoutes) app.route('/', deps.connectionRoutes);
-  if (deps.routerRoutes) app.route('/', deps.routerRoutes);
 
   const mcp = new Hono<Env>();
   // Origin/Host first: a forbidden browser origin gets 403 before any authentication (DNS rebinding).

@@ -13,7 +13,6 @@ import { createLoginLink } from '../identity/sessions.ts';
 import { createOAuthServer, createServerOrigins } from '../oauth-server/index.ts';
 import { createResultStore, type ResultStore } from '../results/store.ts';
 import { createConnectionsApi } from '../router/connections-api.ts';
-import { createDemoConnectLinks } from '../router/demo-connect-links.ts';
 import { createRouter, type Router } from '../router/index.ts';
 import { createToolPolicy, policedExecutor, restrictCatalog } from '../router/policy.ts';
 import { migrate, openStore, type Store } from '../store/db.ts';
@@ -92,13 +91,12 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     policy,
   );
   const results = createResultStore({ db: store.db, ttlMs: config.router.resultTtlS * 1000 });
-  // Demo connect links (router/demo-connect-links.ts), until the connections module's links replace the adapter.
-  const connectLinks = createDemoConnectLinks({ connections, baseUrl, demo: config.demo });
   const router = createRouter({
     catalog,
     executor,
     policy,
-    connections: createConnectionsApi({ connections, links: connectLinks }),
+    // The managed connections: manage_connections hands out their connect links, wait_for_connections follows them.
+    connections: createConnectionsApi({ connections }),
     results,
     inlineMaxChars: config.router.inlineMaxChars,
     waitMaxMs: config.router.waitMaxS * 1000,
@@ -111,7 +109,6 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
   });
   const app = createApp({
     router,
-    routerRoutes: connectLinks.routes,
     db: store.db,
     catalog,
     executor,

@@ -60,6 +60,18 @@ describe('connect flows against the emulators', () => {
     assert.equal(again.status, 400);
   });
 
+  test('using a link spends the other links handed out for the same connection', async () => {
+    const c = gw.gateway.connections;
+    const first = await c.createConnectLink(alice.id, 'confluence', { alias: 'spare' });
+    const second = await c.createConnectLink(alice.id, 'confluence', { alias: 'spare' });
+    assert.equal(second.connectionId, first.connectionId, 'both links are for the same pending connection');
+    assert.notEqual(second.url, first.url);
+    const done = await followOAuthLink(alice.browser, first.url, { auto_approve_as: CONFLUENCE_USER });
+    assert.equal(done.status, 200, done.html);
+    assert.equal((await alice.browser.get(second.url)).status, 400, 'the other link no longer works');
+    assert.equal((await c.get(alice.id, first.connectionId))?.status, 'active');
+  });
+
   test('Gong OAuth (no PKCE, Basic client auth): api_base_url_for_customer is used for every call', async () => {
     const c = gw.gateway.connections;
     const link = await c.createConnectLink(alice.id, 'gong', { alias: 'work' });

@@ -5,8 +5,11 @@ import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { ConfluenceEmulator } from '../../src/emulators/confluence/index.ts';
 import type { PageRecord } from '../../src/emulators/confluence/state.ts';
 import { createApiKey, ensureUser } from '../../src/identity/index.ts';
+import { setPassword } from '../../src/identity/passwords.ts';
 import { strictSchemaProblems } from '../../src/toolkits/json-schema.ts';
+import { CONFLUENCE_USER, followOAuthLink, GONG_ADMIN, PASSWORD } from '../connections/helpers.ts';
 import { resultJson, startTestGateway, type TestGateway } from '../helpers/gateway.ts';
+import { Browser, signIn } from '../oauth/helpers.ts';
 
 /** Everything a strict client may receive in one tool result. */
 const MAX_ANSWER_CHARS = 20_000;
@@ -107,46 +110,57 @@ describe('the router at /mcp, end to end with the official SDK client', () => {
       for (const n of nf.did_you_mean) assert.ok(gw.gateway.router.tools && n.includes('_'));
   });
 
-  test('a new user connects a demo account through the link, then runs three tools in one call', async () => {
+  test('a new user connects Gong and Confluence through the managed links, then runs three tools in one call', async () => {
     const { user } = await ensureUser(gw.gateway.store.db, 'alice');
+    await setPassword(gw.gateway.store.db, user.id, PASSWORD);
     const { key } = await createApiKey(gw.gateway.store.db, user.id);
     const alice = await gw.connect('/mcp', key);
+    const browser = new Browser();
+    await signIn(browser, gw.url, 'alice', PASSWORD);
 
     const listed = await call(alice, 'manage_connections', {});
     const gong = listed.body.toolkits.find((t: { toolkit: string }) => t.toolkit === 'gong');
     assert.equal(gong.status, 'not_connected');
-    assert.match(gong.connect_url, /\/connections\/demo\/gong\?token=/);
+    assert.deepEqual(gong.connections, [], 'the link placeholder is not listed as an account');
+    assert.match(gong.connect_url, /\/connections\/link\/[A-Za-z0-9_-]{43}$/);
+    assert.ok(Date.parse(gong.connect_url_expires_at) - Date.now() <= 10 * 60_000);
+    assert.match(gong.instruction, /wait_for_connections/);
 
-    // Before connecting, a Gong call fails on its own, with the reason; the batch does not.
-    const early = await call(alice, 'execute_tools', { calls: [{ tool: 'gong_list_workspaces', arguments: {} }] });
-    assert.equal(early.body.results[0].ok, false);
-    assert.equal(early.body.results[0].error.code, 'not_connected');
+    // A link is pending now, and nothing is active: a short wait returns not done, the statuses pending.
+    const early = await call(alice, 'wait_for_connections', { toolkits: ['gong'], timeout_seconds: 1 });
+    assert.deepEqual(early.body, {
+      done: false,
+      toolkits: { gong: 'pending' },
+      next: 'Still waiting for the user: call wait_for_connections again.',
+    });
 
     const confluence = await call(alice, 'manage_connections', { action: 'connect', toolkit: 'confluence' });
-    for (const url of [gong.connect_url, confluence.body.connect_url] as string[]) {
-      const page = await fetch(url);
-      assert.equal(page.status, 200);
-      const token = new URL(url).searchParams.get('token')!;
-      const done = await fetch(`${gw.url}${new URL(url).pathname}`, {
-        method: 'POST',
-        body: new URLSearchParams({ token }),
-      });
-      assert.equal(done.status, 200, await done.text());
-      // Single use.
-      const again = await fetch(`${gw.url}${new URL(url).pathname}`, {
-        method: 'POST',
-        body: new URLSearchParams({ token }),
-      });
-      assert.equal(again.status, 404);
-    }
+    assert.match(confluence.body.connect_url, /\/connections\/link\//);
 
-    const waited = await call(alice, 'wait_for_connections', {
+    // The user opens the links: the provider's consent (auto-approved), the callback. A wait started before the
+    // user finishes returns once both are active.
+    const waiting = call(alice, 'wait_for_connections', {
       toolkits: ['gong', 'confluence'],
       mode: 'all',
-      timeout_seconds: 5,
+      timeout_seconds: 20,
     });
+    const g = await followOAuthLink(browser, gong.connect_url, { approve_as: GONG_ADMIN });
+    assert.equal(g.status, 200, g.html);
+    const c = await followOAuthLink(browser, confluence.body.connect_url, { auto_approve_as: CONFLUENCE_USER });
+    assert.equal(c.status, 200, c.html);
+    // Single use.
+    assert.equal((await browser.get(gong.connect_url)).status, 400);
+
+    const waited = await waiting;
     assert.equal(waited.body.done, true, JSON.stringify(waited.body));
     assert.deepEqual(waited.body.toolkits, { gong: 'active', confluence: 'active' });
+    const again = await call(alice, 'manage_connections', {});
+    for (const t of again.body.toolkits) {
+      assert.equal(t.status, 'active');
+      assert.equal(t.connect_url, undefined);
+      assert.equal(t.connections.length, 1);
+      assert.equal(t.connections[0].default, true);
+    }
 
     const ran = await call(alice, 'execute_tools', {
       calls: [
@@ -155,19 +169,55 @@ describe('the router at /mcp, end to end with the official SDK client', () => {
         { tool: 'confluence_get_page', arguments: { id: 'not-a-number', bogus: 1 } },
       ],
     });
-    assert.equal(ran.body.succeeded, 2);
+    assert.equal(ran.body.succeeded, 2, JSON.stringify(ran.body).slice(0, 1000));
     assert.equal(ran.body.failed, 1);
     assert.equal(ran.body.results[0].data.results[0].key, 'ENG');
     assert.ok(Array.isArray(ran.body.results[1].data.workspaces));
     assert.equal(ran.body.results[2].error.code, 'invalid_arguments');
     assert.match(ran.body.results[2].error.message, /bogus/);
 
-    // Another user's connections and results are not this one's.
-    const removed = await call(alice, 'manage_connections', {
-      action: 'remove',
-      connection_id: listed.body.toolkits[0].connections[0]?.id ?? 'conn_nope',
-    });
+    // Another user's connections are not this one's.
+    const demoList = await call(demo, 'manage_connections', {});
+    const theirs = demoList.body.toolkits[0].connections[0].id as string;
+    const removed = await call(alice, 'manage_connections', { action: 'remove', connection_id: theirs });
     assert.equal(removed.res.isError, true);
+    assert.equal(removed.body.error.code, 'not_found');
+
+    // Reconnect: a link for the same connection; remove: the toolkit is not connected any more.
+    const gongId = again.body.toolkits.find((t: { toolkit: string }) => t.toolkit === 'gong').connections[0].id;
+    const re = await call(alice, 'manage_connections', { action: 'reconnect', toolkit: 'gong' });
+    assert.equal(re.body.replaces, gongId);
+    assert.match(re.body.connect_url, /\/connections\/link\//);
+    const gone = await call(alice, 'manage_connections', { action: 'remove', connection_id: gongId });
+    assert.deepEqual(gone.body, { removed: gongId, toolkit: 'gong' });
+    const after = await call(alice, 'wait_for_connections', { toolkits: ['gong'], timeout_seconds: 1 });
+    assert.equal(after.body.toolkits.gong, 'not_connected');
+  });
+
+  test('execute_tools on a toolkit the user has not connected: that item is the error with a connect link', async () => {
+    const { user } = await ensureUser(gw.gateway.store.db, 'bob');
+    const { key } = await createApiKey(gw.gateway.store.db, user.id);
+    const bob = await gw.connect('/mcp', key);
+    const { res, body } = await call(bob, 'execute_tools', {
+      calls: [
+        { tool: 'gong_list_workspaces', arguments: {} },
+        { tool: 'confluence_get_spaces', arguments: { limit: 1 } },
+      ],
+    });
+    assert.equal(res.isError, undefined, 'the batch itself does not fail');
+    assert.equal(body.failed, 2);
+    for (const [i, toolkit] of ['gong', 'confluence'].entries()) {
+      const item = body.results[i];
+      assert.equal(item.ok, false);
+      assert.equal(item.error.code, 'not_connected');
+      assert.equal(item.error.toolkit, toolkit);
+      assert.match(item.error.connect_url, /\/connections\/link\/[A-Za-z0-9_-]{43}$/);
+      assert.ok(Date.parse(item.error.connect_url_expires_at) > Date.now());
+      assert.match(item.error.message, new RegExp(`no ${toolkit} account is connected`));
+    }
+    // The link is real: it is pending until used, and it is bob's.
+    const waited = await call(bob, 'wait_for_connections', { toolkits: ['gong'], timeout_seconds: 1 });
+    assert.equal(waited.body.toolkits.gong, 'pending');
   });
 
   test('an unknown tool in a batch is its own error with suggestions', async () => {

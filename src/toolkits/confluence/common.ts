@@ -125,3 +125,7 @@ export async function nextVersion(
   if (typeof n !== 'number') throw new GatewayError('upstream_error', `could not read the current version of ${path}`);
   return { number: n + 1, fetched: true };
 }
+
+/** `transform` of update tools: says in the result when the version number was read by the tool, not chosen. */
+export const withVersionFetched = (body: unknown, input: unknown): unknown =>
+  (input as { version_fetched?: boolean }).version_fetched ? { ...(body as object), version_fetched: true } : body;

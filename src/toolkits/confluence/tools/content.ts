@@ -8,12 +8,14 @@ import { defineTool, type ToolDefinition } from '../../define.ts';
 import {
   bodyFormat,
   limit,
+  listBodyFormat,
   nextVersion,
   pageId,
   resolveSpaceId,
   spaceId,
   spaceKey,
   v2Pagination,
+  withVersionFetched,
   writeBody,
 } from '../common.ts';
 
@@ -23,13 +25,6 @@ const numericId = (what: string) =>
 const blogpostId = numericId('blog post').describe(
   'Numeric id of the blog post (the number after /blog/yyyy/mm/dd/ in its URL, or "id" from a list or search).',
 );
-
-/** List endpoints only render the two stored formats. */
-const listBodyFormat = z
-  .enum(['storage', 'atlas_doc_format'])
-  .describe(
-    'Return bodies in this format: "storage" (Confluence XHTML) or "atlas_doc_format" (ADF JSON as a string). Omit to get no body.',
-  );
 
 const commentBodyFormat = z
   .enum(['storage', 'atlas_doc_format'])
@@ -57,9 +52,6 @@ const resolutionStatus = z
   .describe(
     'Only inline comments in these states: "open"/"reopened" (unresolved), "resolved", "dangling" (text gone).',
   );
-
-const versionFetchedNote = (body: unknown, input: unknown) =>
-  (input as { version_fetched?: boolean }).version_fetched ? { ...(body as object), version_fetched: true } : body;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Blog posts
@@ -132,7 +124,7 @@ export const updateBlogpost = defineTool({
   },
   scopes: ['write:page:confluence'],
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
-  transform: versionFetchedNote,
+  transform: withVersionFetched,
 });
 
 export const getBlogposts = defineTool({

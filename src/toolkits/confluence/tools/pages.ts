@@ -10,6 +10,7 @@ import {
   spaceId,
   spaceKey,
   v2Pagination,
+  withVersionFetched,
   writeBody,
 } from '../common.ts';
 
@@ -111,8 +112,7 @@ export const updatePage = defineTool({
   },
   scopes: ['write:page:confluence'],
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
-  transform: (body, i) =>
-    (i as { version_fetched?: boolean }).version_fetched ? { ...(body as object), version_fetched: true } : body,
+  transform: withVersionFetched,
 });
 
 export const deletePage = defineTool({

@@ -21,10 +21,12 @@ export interface FakeModel {
 
 /**
  * A tiny OpenAI-compatible model server on loopback: `POST /v1/chat/completions` answered by a script (a
- * function of the request), streamed as Server-Sent Events like the real API (or one JSON body when the request
+ * function of the request, possibly async), streamed as Server-Sent Events like the real API (or one JSON body when the request
  * asks for no stream). `GET /v1/models` lists the one model. Every request is recorded.
  */
-export async function startFakeModel(script: (req: ModelRequest, index: number) => ModelReply): Promise<FakeModel> {
+export async function startFakeModel(
+  script: (req: ModelRequest, index: number) => ModelReply | Promise<ModelReply>,
+): Promise<FakeModel> {
   const requests: ModelRequest[] = [];
   let calls = 0;
   const server: Server = createServer(async (req, res) => {
@@ -47,7 +49,12 @@ export async function startFakeModel(script: (req: ModelRequest, index: number) 
       return;
     }
     requests.push(body);
-    const reply = script(body, requests.length - 1);
+    let reply: ModelReply;
+    try {
+      reply = await script(body, requests.length - 1);
+    } catch (e) {
+      reply = { text: `the script failed: ${e instanceof Error ? e.message : String(e)}` };
+    }
     const id = `chatcmpl-${++calls}`;
     const base = { id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: 'fake' };
     const usage = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 };

@@ -12,6 +12,8 @@ export interface RunningGateway {
   /** An API key of the `demo` user (connected to both demo emulators). */
   apiKey: string;
   password: string;
+  /** The environment the gateway runs with (its data folder): for more `switchboard` commands against it. */
+  env: NodeJS.ProcessEnv;
   /** The gateway's output so far (for a failure's detail). */
   output(): string;
   stop(): Promise<void>;
@@ -69,6 +71,7 @@ export async function startGateway(timeoutMs = 45_000): Promise<RunningGateway> 
       url,
       apiKey,
       password: DEMO_PASSWORD,
+      env,
       output: () => `${child.stdout()}\n${child.stderr()}`,
       stop,
     };
@@ -78,16 +81,27 @@ export async function startGateway(timeoutMs = 45_000): Promise<RunningGateway> 
   }
 }
 
+/** `switchboard users add <name> --password-stdin`: a new user, with no connection. */
+export async function addUser(gw: RunningGateway, name: string, password: string): Promise<void> {
+  await passwordCommand(gw.env, ['users', 'add', name, '--password-stdin'], password);
+}
+
 /** `switchboard users passwd demo --password-stdin`, with the password on stdin as a script would. */
 async function setPassword(env: NodeJS.ProcessEnv, password: string): Promise<void> {
-  const child = startChild(process.execPath, [BIN, 'users', 'passwd', 'demo', '--password-stdin'], {
+  await passwordCommand(env, ['users', 'passwd', 'demo', '--password-stdin'], password);
+}
+
+async function passwordCommand(env: NodeJS.ProcessEnv, args: string[], password: string): Promise<void> {
+  const child = startChild(process.execPath, [BIN, ...args], {
     env,
     stdin: 'pipe',
   });
   child.proc.stdin?.end(`${password}\n`);
   try {
-    const code = await withTimeout(30_000, 'users passwd', child.exited);
-    if (code !== 0) throw new CheckFailed(`users passwd failed (${code}): ${child.stderr().slice(-300)}`);
+    const code = await withTimeout(30_000, args.slice(0, 2).join(' '), child.exited);
+    if (code !== 0) {
+      throw new CheckFailed(`${args.slice(0, 2).join(' ')} failed (${code}): ${child.stderr().slice(-300)}`);
+    }
   } finally {
     await child.kill();
   }

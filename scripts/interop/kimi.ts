@@ -40,6 +40,53 @@ const lastToolResult = (req: ModelRequest | undefined) => {
  * the results it gets back, and the run's end. The provider type is `kimi`, so the tool schemas go through
  * Kimi's Moonshot normalisation as they do for Kimi's own users.
  */
+/** Starts `kimi -p <prompt>` headless against the fake model, with KIMI_CODE_HOME holding the given mcp.json. */
+export function startKimi(
+  bin: string,
+  dir: string,
+  opts: { prompt: string; modelBaseUrl: string; mcpServers: Record<string, unknown>; env?: Record<string, string> },
+): ReturnType<typeof startChild> {
+  const home = join(dir, 'kimi-home');
+  const work = join(dir, 'work');
+  mkdirSync(home, { recursive: true });
+  mkdirSync(work, { recursive: true });
+  writeFileSync(join(home, 'mcp.json'), JSON.stringify({ mcpServers: opts.mcpServers }));
+  return startChild(process.execPath, [bin, '-p', opts.prompt, '--output-format', 'stream-json'], {
+    cwd: work,
+    env: cleanEnv({
+      HOME: dir,
+      KIMI_CODE_HOME: home,
+      KIMI_MODEL_NAME: 'fake',
+      KIMI_MODEL_API_KEY: 'interop',
+      KIMI_MODEL_PROVIDER_TYPE: 'kimi',
+      KIMI_MODEL_BASE_URL: opts.modelBaseUrl,
+      BROWSER: 'false',
+      DISPLAY: '',
+      ...opts.env,
+    }),
+  });
+}
+
+/** The authorization URL Kimi prints (tool progress, on stderr) once the model calls the authenticate tool. */
+export function authorizationUrl(child: ReturnType<typeof startChild>, ms: number): Promise<URL> {
+  return withTimeout(
+    ms,
+    'Kimi printing the authorization URL',
+    new Promise<URL>((resolve, reject) => {
+      const pattern = /(http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?\S+)/;
+      const look = () => {
+        const m = child.stderr().match(pattern);
+        if (m) resolve(new URL(m[1]!));
+      };
+      child.proc.stderr?.on('data', look);
+      child.exited.then((code) =>
+        reject(new CheckFailed(`kimi exited (${code}) before the login: ${clip(child.stderr() || child.stdout())}`)),
+      );
+      look();
+    }),
+  );
+}
+
 export async function kimiStep(gw: RunningGateway, timeoutMs: number): Promise<StepResult> {
   const name = `kimi-code@${PINNED.kimi.version}`;
   const bin = await ensureInstalled('kimi');
@@ -63,57 +110,18 @@ export async function kimiStep(gw: RunningGateway, timeoutMs: number): Promise<S
     const done = req.messages.filter((m) => m.role === 'tool').length;
     return plan[Math.min(done, plan.length - 1)]!;
   });
-  const home = join(tmp.dir, 'kimi-home');
-  const work = join(tmp.dir, 'work');
-  mkdirSync(home, { recursive: true });
-  mkdirSync(work, { recursive: true });
-  writeFileSync(
-    join(home, 'mcp.json'),
-    JSON.stringify({
-      mcpServers: {
-        switchboard: { url: `${gw.url}/mcp/confluence` },
-        gong: { url: `${gw.url}/mcp/gong`, bearerTokenEnvVar: 'SWITCHBOARD_INTEROP_KEY' },
-        ...(router ? { router: { url: `${gw.url}/mcp`, bearerTokenEnvVar: 'SWITCHBOARD_INTEROP_KEY' } } : {}),
-      },
-    }),
-  );
-  const child = startChild(
-    process.execPath,
-    [bin, '-p', 'Which Confluence spaces and Gong users are there?', '--output-format', 'stream-json'],
-    {
-      cwd: work,
-      env: cleanEnv({
-        HOME: tmp.dir,
-        KIMI_CODE_HOME: home,
-        KIMI_MODEL_NAME: 'fake',
-        KIMI_MODEL_API_KEY: 'interop',
-        KIMI_MODEL_PROVIDER_TYPE: 'kimi',
-        KIMI_MODEL_BASE_URL: model.baseUrl,
-        SWITCHBOARD_INTEROP_KEY: gw.apiKey,
-        BROWSER: 'false',
-        DISPLAY: '',
-      }),
+  const child = startKimi(bin, tmp.dir, {
+    prompt: 'Which Confluence spaces and Gong users are there?',
+    modelBaseUrl: model.baseUrl,
+    mcpServers: {
+      switchboard: { url: `${gw.url}/mcp/confluence` },
+      gong: { url: `${gw.url}/mcp/gong`, bearerTokenEnvVar: 'SWITCHBOARD_INTEROP_KEY' },
+      ...(router ? { router: { url: `${gw.url}/mcp`, bearerTokenEnvVar: 'SWITCHBOARD_INTEROP_KEY' } } : {}),
     },
-  );
+    env: { SWITCHBOARD_INTEROP_KEY: gw.apiKey },
+  });
   try {
-    // The login: Kimi prints the authorization URL (tool progress, on stderr) once the model calls authenticate.
-    const authUrl = await withTimeout(
-      left(),
-      'Kimi printing the authorization URL',
-      new Promise<string>((resolve, reject) => {
-        const pattern = /(http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?\S+)/;
-        const look = () => {
-          const m = child.stderr().match(pattern);
-          if (m) resolve(m[1]!);
-        };
-        child.proc.stderr?.on('data', look);
-        child.exited.then((code) =>
-          reject(new CheckFailed(`kimi exited (${code}) before the login: ${clip(child.stderr() || child.stdout())}`)),
-        );
-        look();
-      }),
-    );
-    const authorize = new URL(authUrl);
+    const authorize = await authorizationUrl(child, left());
     check(
       authorize.searchParams.get('resource') === `${gw.url}/mcp/confluence`,
       `resource parameter (got ${authorize.searchParams.get('resource')})`,

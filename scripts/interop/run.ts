@@ -6,6 +6,7 @@ import { type RunningGateway, startGateway } from './gateway.ts';
 import { inspectorStep } from './inspector.ts';
 import { ensureInstalled, PINNED, type PinnedName } from './install.ts';
 import { kimiStep } from './kimi.ts';
+import { kimiTaskStep } from './kimi-tasks.ts';
 import { CheckFailed, killAll, type StepResult, trace, withTimeout } from './lib.ts';
 import { mcpRemoteStep } from './mcp-remote.ts';
 
@@ -59,6 +60,18 @@ const STEPS: Step[] = [
     run: conformanceAuthorizationStep,
   },
   { name: `kimi-code@${PINNED.kimi.version}`, needs: 'kimi', timeoutMs: 150_000, run: kimiStep },
+  {
+    name: `kimi-code@${PINNED.kimi.version} confluence task via /mcp`,
+    needs: 'kimi',
+    timeoutMs: 120_000,
+    run: (gw, ms) => kimiTaskStep(gw, ms, 'confluence'),
+  },
+  {
+    name: `kimi-code@${PINNED.kimi.version} gong task via /mcp`,
+    needs: 'kimi',
+    timeoutMs: 120_000,
+    run: (gw, ms) => kimiTaskStep(gw, ms, 'gong'),
+  },
 ];
 
 let gateway: RunningGateway | undefined;

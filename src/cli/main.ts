@@ -1,3 +1,6 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { type Config, ConfigError, loadConfig, publicBaseUrl } from '../config/index.ts';
 import type { AddAuthConfigInput } from '../connections/auth-configs.ts';
@@ -526,6 +529,231 @@ program
     const stop = () => void handle.close().then(() => process.exit(0));
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+  });
+
+/** The clients `mcp-config` knows, with their config file, the entry it writes, and how the user logs in. */
+const MCP_CLIENTS = ['kimi', 'claude', 'cursor', 'codex', 'vscode'] as const;
+type McpClient = (typeof MCP_CLIENTS)[number];
+type JsonObject = Record<string, unknown>;
+const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+interface McpConfigTarget {
+  /** The file `--write` edits. */
+  path: string;
+  /** JSON files: where the servers live (keys from the root); TOML (Codex): undefined. */
+  jsonKeys?: string[];
+  entry: JsonObject;
+  login: string;
+}
+
+function mcpConfigTarget(client: McpClient, url: string, name: string, scope: string | undefined): McpConfigTarget {
+  const home = homedir();
+  const cwd = process.cwd();
+  const badScope = (allowed: string[]) =>
+    new UsageError(`--scope for ${client} must be one of: ${allowed.join(', ')} (got "${scope}")`);
+  switch (client) {
+    case 'kimi': {
+      if (scope && scope !== 'user' && scope !== 'project') throw badScope(['user', 'project']);
+      const kimiHome = process.env.KIMI_CODE_HOME || join(home, '.kimi-code');
+      return {
+        path: scope === 'project' ? join(cwd, '.kimi-code', 'mcp.json') : join(kimiHome, 'mcp.json'),
+        jsonKeys: ['mcpServers'],
+        entry: { url },
+        login: `in Kimi Code: /mcp-config login ${name}`,
+      };
+    }
+    case 'claude': {
+      const s = scope ?? 'user';
+      if (s !== 'user' && s !== 'local' && s !== 'project') throw badScope(['user', 'local', 'project']);
+      return {
+        path: s === 'project' ? join(cwd, '.mcp.json') : join(home, '.claude.json'),
+        jsonKeys: s === 'local' ? ['projects', cwd, 'mcpServers'] : ['mcpServers'],
+        entry: { type: 'http', url },
+        login: `in Claude Code: /mcp, pick "${name}", Authenticate`,
+      };
+    }
+    case 'cursor': {
+      if (scope && scope !== 'user' && scope !== 'project') throw badScope(['user', 'project']);
+      return {
+        path: scope === 'project' ? join(cwd, '.cursor', 'mcp.json') : join(home, '.cursor', 'mcp.json'),
+        jsonKeys: ['mcpServers'],
+        entry: { url },
+        login: 'in Cursor: Settings → MCP, click the server that needs a login',
+      };
+    }
+    case 'codex': {
+      if (scope && scope !== 'user' && scope !== 'project') throw badScope(['user', 'project']);
+      const codexHome = process.env.CODEX_HOME || join(home, '.codex');
+      return {
+        path: scope === 'project' ? join(cwd, '.codex', 'config.toml') : join(codexHome, 'config.toml'),
+        entry: { url },
+        login: `codex mcp login ${name}`,
+      };
+    }
+    case 'vscode': {
+      if (scope && scope !== 'project') throw badScope(['project']);
+      return {
+        path: join(cwd, '.vscode', 'mcp.json'),
+        jsonKeys: ['servers'],
+        entry: { type: 'http', url },
+        login: 'in VS Code: "Start" above the entry (or MCP: List Servers), allow the authentication',
+      };
+    }
+  }
+}
+
+/** A TOML basic string (JSON escapes are valid TOML escapes for what a URL holds). */
+const tomlString = (s: string) => JSON.stringify(s);
+
+function codexTable(name: string, entry: JsonObject): string {
+  const lines = [`[mcp_servers.${name}]`];
+  for (const [k, v] of Object.entries(entry)) lines.push(`${k} = ${tomlString(String(v))}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Puts `[mcp_servers.<name>]` into a TOML file's text: the table (and its sub-tables such as
+ * `[mcp_servers.<name>.env]`) is replaced where it is, or appended; every other line is kept as it is.
+ */
+function mergeCodexToml(text: string, name: string, entry: JsonObject): string {
+  const table = codexTable(name, entry);
+  const lines = text.length ? text.replace(/\r\n/g, '\n').split('\n') : [];
+  if (lines.at(-1) === '') lines.pop();
+  const esc = name.replace(/[-]/g, '\\-');
+  const header = /^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$/;
+  const ours = new RegExp(`^mcp_servers\\s*\\.\\s*(${esc}|"${esc}"|'${esc}')(\\s*\\..*)?$`);
+  // The same server written another way (inline table or dotted keys): refuse rather than duplicate it.
+  let section = '';
+  for (const line of lines) {
+    const h = line.match(header);
+    if (h) {
+      section = h[1]!;
+      continue;
+    }
+    const key = line.match(/^\s*([A-Za-z0-9_."'-]+?)\s*=/)?.[1]?.replace(/\s+/g, '');
+    if (!key) continue;
+    const full = section ? `${section}.${key}` : key;
+    if (new RegExp(`^mcp_servers\\.("?)${esc}\\1(\\.|$)`).test(full) && !ours.test(section)) {
+      throw new UsageError(
+        `the file defines mcp_servers.${name} outside a [mcp_servers.${name}] table (inline or dotted keys): edit it by hand`,
+      );
+    }
+  }
+  const out: string[] = [];
+  let inOurs = false;
+  let insertAt = -1;
+  for (const line of lines) {
+    const h = line.match(header);
+    if (h) {
+      inOurs = ours.test(h[1]!);
+      if (inOurs) {
+        if (insertAt < 0) insertAt = out.length;
+        continue;
+      }
+    }
+    if (!inOurs) out.push(line);
+  }
+  const tableLines = table.trimEnd().split('\n');
+  if (insertAt >= 0) {
+    // Keep a blank line between our table and what follows it.
+    const next = out[insertAt];
+    out.splice(insertAt, 0, ...tableLines, ...(next !== undefined && next.trim() !== '' ? [''] : []));
+  } else {
+    while (out.length && out.at(-1)!.trim() === '') out.pop();
+    if (out.length) out.push('');
+    out.push(...tableLines);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** Sets `servers[name] = entry` at `keys` inside a JSON document, keeping everything else. */
+function mergeJson(text: string, path: string, keys: string[], name: string, entry: JsonObject): string {
+  let doc: unknown = {};
+  if (text.trim()) {
+    try {
+      doc = JSON.parse(text);
+    } catch (e) {
+      throw new UsageError(
+        `${path} is not plain JSON (${(e as Error).message}); fix it or add the entry by hand (nothing was written)`,
+      );
+    }
+  }
+  if (!isObject(doc)) throw new UsageError(`${path} does not hold a JSON object (nothing was written)`);
+  let node: JsonObject = doc;
+  for (const k of keys) {
+    const next = node[k] ?? {};
+    if (!isObject(next)) throw new UsageError(`${path}: "${k}" is not an object (nothing was written)`);
+    node[k] = next;
+    node = next;
+  }
+  node[name] = entry;
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+program
+  .command('mcp-config')
+  .description(
+    "Print (or --write) an MCP client's configuration for the gateway's /mcp URL (SWITCHBOARD_PUBLIC_URL, or host and port), with OAuth login: no key goes in the file.",
+  )
+  .argument('<client>', MCP_CLIENTS.join(', '))
+  .option('--write', "write or merge the entry into the client's config file (other servers and settings are kept)")
+  .option('--path <file>', 'the config file to write instead of the default one')
+  .option('-n, --name <name>', 'server name (tools appear as mcp__<name>__<tool>)', 'switchboard')
+  .option(
+    '--scope <scope>',
+    'kimi, cursor, codex: user (default) or project; claude: user (default, ~/.claude.json), local (~/.claude.json, this project) or project (.mcp.json); vscode: project (.vscode/mcp.json)',
+  )
+  .addHelpText(
+    'after',
+    `
+Files written with --write (the entry named --name is replaced; the rest of the file is kept):
+  kimi     $KIMI_CODE_HOME/mcp.json or ~/.kimi-code/mcp.json   {"mcpServers": {"<name>": {"url": …}}}
+           (--scope project: .kimi-code/mcp.json, loaded only in a trusted workspace)
+  claude   ~/.claude.json "mcpServers" (user), its "projects"."<cwd>"."mcpServers" (local), or .mcp.json (project)
+           entry {"type": "http", "url": …}; \`claude mcp add --transport http --scope user <name> <url>\` does the same.
+           Claude Code rewrites ~/.claude.json while it runs: write it with Claude Code closed.
+  cursor   ~/.cursor/mcp.json (or .cursor/mcp.json)                {"mcpServers": {"<name>": {"url": …}}}
+  codex    $CODEX_HOME/config.toml or ~/.codex/config.toml (or .codex/config.toml)   [mcp_servers.<name>] url = …
+  vscode   .vscode/mcp.json in the current folder                 {"servers": {"<name>": {"type": "http", "url": …}}}
+JSON files are rewritten with 2-space indentation; files with comments (JSONC) are refused, not rewritten.
+These formats follow each client's documentation as of mid-2025 (Kimi Code 2.1): check your client's docs if it
+does not pick the server up.`,
+  )
+  .action(async (client: string, o: { write?: boolean; path?: string; name: string; scope?: string }) => {
+    if (!(MCP_CLIENTS as readonly string[]).includes(client)) {
+      throw new UsageError(`unknown client "${client}": one of ${MCP_CLIENTS.join(', ')}`);
+    }
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(o.name)) {
+      throw new UsageError('--name: 1 to 32 letters, digits, "_" or "-" (it becomes part of every tool name)');
+    }
+    const url = `${publicBaseUrl(config())}/mcp`;
+    const target = mcpConfigTarget(client as McpClient, url, o.name, o.scope);
+    const path = o.path ? resolve(o.path) : target.path;
+    const merge = (text: string) =>
+      target.jsonKeys
+        ? mergeJson(text, path, target.jsonKeys, o.name, target.entry)
+        : mergeCodexToml(text, o.name, target.entry);
+    if (!o.write) {
+      out(merge('').trimEnd());
+      err(`(for ${path}; write it there with --write. Then log in: ${target.login})`);
+      return;
+    }
+    let before = '';
+    try {
+      before = await readFile(path, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    const after = merge(before);
+    if (after === before) {
+      out(`${path}: "${o.name}" is already configured (${url}); unchanged`);
+    } else {
+      await mkdir(dirname(path), { recursive: true });
+      // In place (not a rename): keeps the file's mode, owner and symlinks (dotfile managers).
+      await writeFile(path, after, { mode: 0o600 });
+      out(`${path}: wrote "${o.name}" -> ${url}`);
+    }
+    err(`Log in: ${target.login}`);
   });
 
 function demoBanner(url: string, cfg: Config, loginLink: string | undefined): string {

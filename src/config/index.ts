@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import type { WorkbenchLimits } from '../workbench/protocol.ts';
 
 /**
  * The one schema for every setting. Nothing else in the code base reads `process.env`:
@@ -78,6 +79,28 @@ export const envSchema = z.object({
   SWITCHBOARD_RESULT_TTL_S: intString(60, 30 * 86_400).default(3600),
   /** Longest wait_for_connections call (seconds): well under clients' 60 s tool timeout. */
   SWITCHBOARD_CONNECT_WAIT_MAX_S: intString(1, 50).default(25),
+  // --- The workbench: model-written JavaScript in a QuickJS sandbox (docs/workbench.md).
+  /** Offer run_workbench at /mcp. */
+  SWITCHBOARD_WORKBENCH: booleanString.default(true),
+  /** Sandbox worker threads; each runs one program at a time. */
+  SWITCHBOARD_WORKBENCH_WORKERS: intString(1, 64).default(2),
+  /** Programs waiting for a worker at most (more are refused at once), and how long one may wait (ms). */
+  SWITCHBOARD_WORKBENCH_QUEUE: intString(0, 10_000).default(32),
+  SWITCHBOARD_WORKBENCH_QUEUE_WAIT_MS: intString(0, 60_000).default(10_000),
+  /** Per run: the sandbox heap (MB) and stack (KB). */
+  SWITCHBOARD_WORKBENCH_MEMORY_MB: intString(8, 1024).default(64),
+  SWITCHBOARD_WORKBENCH_STACK_KB: intString(64, 1024).default(256),
+  /** Per run: time the program computes (ms), and the whole run with its tool calls (ms; under clients' 60 s). */
+  SWITCHBOARD_WORKBENCH_CPU_MS: intString(50, 300_000).default(10_000),
+  SWITCHBOARD_WORKBENCH_WALL_MS: intString(100, 300_000).default(40_000),
+  /** Per run: tool calls and result reads, and how many run at once (the rest wait their turn). */
+  SWITCHBOARD_WORKBENCH_MAX_CALLS: intString(1, 100_000).default(500),
+  SWITCHBOARD_WORKBENCH_MAX_CONCURRENT_CALLS: intString(1, 100).default(8),
+  /** Per run: the program's source, its return value's JSON, one tool result handed to it, console output (chars). */
+  SWITCHBOARD_WORKBENCH_MAX_CODE_CHARS: intString(100, 1_000_000).default(100_000),
+  SWITCHBOARD_WORKBENCH_MAX_RETURN_CHARS: intString(1000, 50_000_000).default(2_000_000),
+  SWITCHBOARD_WORKBENCH_MAX_RESULT_CHARS: intString(1000, 100_000_000).default(4_000_000),
+  SWITCHBOARD_WORKBENCH_MAX_LOG_CHARS: intString(0, 1_000_000).default(8000),
   // --- Managed connections (docs/connections.md). Each group below, when set, becomes a gateway-wide auth config
   // (`ac_env_…`), updated at every start. Secrets are stored vault-encrypted like every token.
   /** Refresh upstream OAuth tokens this many seconds before they expire. */
@@ -121,7 +144,18 @@ export interface Config {
   emulatorPort: number;
   oauth: OAuthConfig;
   router: RouterConfig;
+  workbench: WorkbenchConfig;
   connections: ConnectionsConfig;
+}
+
+/** The workbench (run_workbench): the sandbox pool and the limits of each run. */
+export interface WorkbenchConfig {
+  enabled: boolean;
+  workers: number;
+  queueMax: number;
+  queueWaitMs: number;
+  maxCodeChars: number;
+  limits: WorkbenchLimits;
 }
 
 /** Managed connections: the refresh margin and the auth configs given by the environment. */
@@ -230,6 +264,24 @@ export function loadConfig(
       inlineMaxChars: e.SWITCHBOARD_RESULT_INLINE_MAX_CHARS,
       resultTtlS: e.SWITCHBOARD_RESULT_TTL_S,
       waitMaxS: e.SWITCHBOARD_CONNECT_WAIT_MAX_S,
+    },
+    workbench: {
+      enabled: e.SWITCHBOARD_WORKBENCH,
+      workers: e.SWITCHBOARD_WORKBENCH_WORKERS,
+      queueMax: e.SWITCHBOARD_WORKBENCH_QUEUE,
+      queueWaitMs: e.SWITCHBOARD_WORKBENCH_QUEUE_WAIT_MS,
+      maxCodeChars: e.SWITCHBOARD_WORKBENCH_MAX_CODE_CHARS,
+      limits: {
+        memoryBytes: e.SWITCHBOARD_WORKBENCH_MEMORY_MB * 1024 * 1024,
+        stackBytes: e.SWITCHBOARD_WORKBENCH_STACK_KB * 1024,
+        cpuMs: e.SWITCHBOARD_WORKBENCH_CPU_MS,
+        wallMs: e.SWITCHBOARD_WORKBENCH_WALL_MS,
+        maxCalls: e.SWITCHBOARD_WORKBENCH_MAX_CALLS,
+        maxConcurrentCalls: e.SWITCHBOARD_WORKBENCH_MAX_CONCURRENT_CALLS,
+        maxReturnChars: e.SWITCHBOARD_WORKBENCH_MAX_RETURN_CHARS,
+        maxResultChars: e.SWITCHBOARD_WORKBENCH_MAX_RESULT_CHARS,
+        maxLogChars: e.SWITCHBOARD_WORKBENCH_MAX_LOG_CHARS,
+      },
     },
     connections: connectionsConfig(e),
   };

@@ -8,6 +8,7 @@ import type { LoadedTool, ToolAnnotations } from '../toolkits/define.ts';
 import type { Catalog } from '../toolkits/index.ts';
 import { toClientSchema } from '../toolkits/json-schema.ts';
 import { GatewayError } from '../util/errors.ts';
+import type { Workbench, WorkbenchRun } from '../workbench/index.ts';
 import { compactInput, shortDescription } from './compact.ts';
 import { type ConnectionInfo, type ConnectionsApi, type ToolkitStatus, unopened } from './connections-api.ts';
 import type { ToolFilter, ToolPolicy } from './policy.ts';
@@ -29,6 +30,8 @@ export interface RouterDeps {
   inlineMaxChars: number;
   /** Upper bound of one wait_for_connections call, well under clients' 60 s tool timeout. */
   waitMaxMs: number;
+  /** The sandbox behind run_workbench; without it the meta-tool is not offered. */
+  workbench?: Workbench;
 }
 
 export interface CallContext {
@@ -63,6 +66,9 @@ const INSTRUCTIONS =
   'To act on an app: search_tools with the use case(s) → (get_tool_schemas when a compact schema is not enough) → ' +
   'execute_tools. If a toolkit is not connected, manage_connections gives a link for the user; then ' +
   'wait_for_connections. Large results come back as a handle: read them with read_result.';
+const WORKBENCH_INSTRUCTIONS =
+  ' For many calls, loops, joins across apps or filtering big results, write one run_workbench program instead ' +
+  'of many execute_tools round trips: only what it returns comes back.';
 
 export function createRouter(deps: RouterDeps): Router {
   const { catalog, executor, policy, connections, results } = deps;
@@ -524,7 +530,71 @@ export function createRouter(deps: RouterDeps): Router {
     },
   });
 
-  // The workbench (`run_workbench`, a later issue) joins this list; nothing else needs to change.
+  // --- run_workbench -----------------------------------------------------------------------------------------
+
+  const workbench = deps.workbench;
+  const runWorkbench =
+    workbench &&
+    metaTool({
+      name: 'run_workbench',
+      title: 'Run a workbench program',
+      description: workbenchDescription(workbench.limits),
+      input: z.object({
+        code: z.string().min(1).describe('JavaScript: the body of an async function; `return` the result (JSON).'),
+      }),
+      annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: true },
+      async run(ctx, args) {
+        const v = await view(ctx.userId);
+        const toolNames = [...catalog.toolkits.values()]
+          .flatMap((t) => t.tools)
+          .filter(v.allow)
+          .map((t) => t.name);
+        const r = await workbench.run(args.code, {
+          userId: ctx.userId,
+          toolNames,
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+          async callTool(name, toolArgs, signal) {
+            if (!v.tool(name)) {
+              const close = index.closest(name, { limit: 3, allow: v.allow });
+              return {
+                ok: false,
+                error: {
+                  code: 'unknown_tool',
+                  message: `no tool "${name}"${close.length ? `; did you mean ${close.join(', ')}?` : ''} (Object.keys(tools) lists them)`,
+                  retryable: false,
+                },
+              };
+            }
+            return executor.execute({ userId: ctx.userId, tool: name, args: toolArgs, surface: 'workbench', signal });
+          },
+        });
+        return workbenchAnswer(ctx.userId, r);
+      },
+    });
+
+  /** The run as the model reads it; a return value too large to inline is stored behind a handle. */
+  async function workbenchAnswer(userId: string, r: WorkbenchRun) {
+    const calls = summarizeCalls(r);
+    const common = {
+      ...(r.logs.length ? { logs: r.logs } : {}),
+      ...(r.logsDropped ? { logs_dropped: r.logsDropped } : {}),
+      calls,
+      stats: r.stats,
+    };
+    if (!r.ok) throw new WorkbenchFailure({ ok: false, error: r.error, ...common });
+    const json = r.valueJson!;
+    const room = cap - JSON.stringify(common).length - 200;
+    if (json.length <= room) return { ok: true, result: r.value, ...common };
+    const saved = await results.put(userId, 'run_workbench', r.value, json);
+    const { shape, preview } = previewOf(r.value, Math.max(300, Math.min(4000, room - 600)));
+    return {
+      ok: true,
+      stored: { handle: saved.handle, size_chars: saved.sizeChars, expires_at: saved.expiresAt, shape, preview },
+      note: 'The return value is too large to show whole: read_result with this handle pages through it.',
+      ...common,
+    };
+  }
+
   const metaTools: MetaTool[] = [
     searchTools,
     getToolSchemas,
@@ -532,6 +602,7 @@ export function createRouter(deps: RouterDeps): Router {
     manageConnections,
     waitForConnections,
     readResult,
+    ...(runWorkbench ? [runWorkbench] : []),
   ];
   const byName = new Map(metaTools.map((t) => [t.name, t]));
   const strictInputs = new Map(metaTools.map((t) => [t.name, t.input.strict()]));
@@ -563,6 +634,7 @@ export function createRouter(deps: RouterDeps): Router {
     try {
       return { ok: true, body: await tool.run(ctx, parsed.data) };
     } catch (e) {
+      if (e instanceof WorkbenchFailure) return { ok: false, body: e.body };
       if (e instanceof GatewayError) {
         return { ok: false, body: { error: { code: e.code, message: e.message, retryable: false } } };
       }
@@ -570,5 +642,50 @@ export function createRouter(deps: RouterDeps): Router {
     }
   }
 
-  return { tools, index, call, instructions: INSTRUCTIONS };
+  return { tools, index, call, instructions: INSTRUCTIONS + (workbench ? WORKBENCH_INSTRUCTIONS : '') };
+}
+
+/** A program that failed: the answer is an error (isError) that still carries its logs and calls. */
+class WorkbenchFailure extends Error {
+  readonly body: unknown;
+  constructor(body: unknown) {
+    super('workbench run failed');
+    this.body = body;
+  }
+}
+
+/** Every call by name and outcome; past 50 calls, counts per tool and the failures (the first 20). */
+function summarizeCalls(r: WorkbenchRun) {
+  const failed = r.calls.filter((c) => !c.ok);
+  const entry = (c: WorkbenchRun['calls'][number]) => ({
+    tool: c.tool,
+    ok: c.ok,
+    ...(c.error ? { error: c.error } : {}),
+  });
+  if (r.calls.length <= 50) return { total: r.calls.length, failed: failed.length, list: r.calls.map(entry) };
+  const byTool: Record<string, { ok: number; failed: number }> = {};
+  for (const c of r.calls) {
+    byTool[c.tool] ??= { ok: 0, failed: 0 };
+    const t = byTool[c.tool]!;
+    if (c.ok) t.ok++;
+    else t.failed++;
+  }
+  return {
+    total: r.calls.length,
+    failed: failed.length,
+    by_tool: byTool,
+    ...(failed.length ? { failures: failed.slice(0, 20).map(entry) } : {}),
+  };
+}
+
+function workbenchDescription(l: Workbench['limits']): string {
+  return [
+    'Run a JavaScript program on the server that chains many tool calls and returns only what you need: loops over many calls, joins across apps, filtering or aggregating large results. Use it instead of many execute_tools round trips.',
+    'The code is the body of an async function; `return` a JSON value. Available: `await tools.<tool_name>(args)` runs any tool by its search_tools name with the same arguments as execute_tools and resolves to its JSON result (a failure rejects with an Error carrying .code, .message, .retryable; catch it to go on); `await results.read(handle, {path, fields})` reads a stored result; `console.log(...)`; `Promise.all([...])` runs calls in parallel.',
+    `Nothing else: no fetch, require/import, timers or files. Limits per run: ${Math.round(l.wallMs / 1000)} s in all, ${Math.round(l.cpuMs / 1000)} s of computation, ${Math.round(l.memoryBytes / 1048576)} MB, ${l.maxCalls} calls (${l.maxConcurrentCalls} at a time). The answer has the return value, console output and each call's outcome.`,
+    'Example (pages without a label in a space):',
+    'const { results: pages } = await tools.confluence_get_pages({ space_id: ["98305"], limit: 100 });',
+    'const labels = await Promise.all(pages.map((p) => tools.confluence_get_page_labels({ id: p.id })));',
+    'return pages.filter((p, i) => labels[i].results.length === 0).map((p) => ({ id: p.id, title: p.title }));',
+  ].join('\n');
 }

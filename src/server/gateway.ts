@@ -20,6 +20,8 @@ import { createCatalog } from '../toolkits/index.ts';
 import type { Logger } from '../util/log.ts';
 import { checkKeyring, createVault, loadKeyring, type Vault } from '../vault/index.ts';
 import { createConnectionRoutes } from '../web/connections.ts';
+import { createWorkbench, type Workbench } from '../workbench/index.ts';
+import { createSandboxPool } from '../workbench/pool.ts';
 import { createApp } from './app.ts';
 import { startEmulatorServer } from './emulator-server.ts';
 import { createEmulators } from './emulators.ts';
@@ -39,6 +41,7 @@ export interface Gateway {
   /** The router surface (meta-tools, search index) and the large-result store behind it. */
   router: Router;
   results: ResultStore;
+  workbench: Workbench | undefined;
   /** Stops accepting, lets in-flight requests finish (up to the grace period), then closes the store. */
   close(): Promise<void>;
 }
@@ -91,6 +94,20 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     policy,
   );
   const results = createResultStore({ db: store.db, ttlMs: config.router.resultTtlS * 1000 });
+  // The workbench's sandbox threads start with the first program (warm() starts them ahead, as serve does).
+  const workbench = config.workbench.enabled
+    ? createWorkbench({
+        pool: createSandboxPool({
+          size: config.workbench.workers,
+          queueMax: config.workbench.queueMax,
+          queueWaitMs: config.workbench.queueWaitMs,
+          workerHeapMb: Math.max(64, Math.ceil((config.workbench.limits.maxResultChars * 6) / 1048576)),
+        }),
+        results,
+        limits: config.workbench.limits,
+        maxCodeChars: config.workbench.maxCodeChars,
+      })
+    : undefined;
   const router = createRouter({
     catalog,
     executor,
@@ -100,6 +117,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     results,
     inlineMaxChars: config.router.inlineMaxChars,
     waitMaxMs: config.router.waitMaxS * 1000,
+    ...(workbench ? { workbench } : {}),
   });
   const oauth = createOAuthServer({
     db: store.db,
@@ -198,6 +216,8 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
       }
       clearInterval(sweeper);
       clearInterval(resultSweeper);
+      // Programs still running past the grace period stop here (their answer says the gateway is shutting down).
+      await workbench?.close();
       await http.close();
       await oauth.close();
       await upstream?.close();
@@ -208,5 +228,17 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     return closing;
   };
 
-  return { url: baseUrl(), port, store, vault, connections, emulators, demoLoginLink, router, results, close };
+  return {
+    url: baseUrl(),
+    port,
+    store,
+    vault,
+    connections,
+    emulators,
+    demoLoginLink,
+    router,
+    results,
+    workbench,
+    close,
+  };
 }

@@ -43,6 +43,7 @@ describe('the router at /mcp, end to end with the official SDK client', () => {
         'manage_connections',
         'wait_for_connections',
         'read_result',
+        'run_workbench',
       ],
     );
     for (const t of tools) {

@@ -425,9 +425,19 @@ describe('space creation', () => {
     assert.equal(taken.status, 400);
   });
 
-  test.todo(
-    'GET /wiki/api/v2/spaces and /spaces/{id} hide a private space from others (v2.ts must call state.canViewSpace)',
-  );
+  test('GET /wiki/api/v2/spaces and /spaces/{id} hide a private space from everyone but its creator', async () => {
+    const { post, get } = setup();
+    await post('/wiki/rest/api/space/_private', { key: 'SPTHIDDEN', name: 'Hidden' });
+    const { id } = (await get(`${V2}/spaces?keys=SPTHIDDEN`)).body.results[0];
+    assert.equal((await get(`${V2}/spaces/${id}`)).status, 200);
+    assert.equal((await get(`${V2}/spaces/${id}`, { auth: ADA_AUTH })).status, 404);
+    const listed = (await get(`${V2}/spaces?limit=250`, { auth: ADA_AUTH })).body.results.map(
+      (s: { key: string }) => s.key,
+    );
+    assert.ok(listed.includes('ENG'), 'public spaces are still listed');
+    assert.ok(!listed.includes('SPTHIDDEN'));
+    assert.deepEqual((await get(`${V2}/spaces?ids=${id}`, { auth: ADA_AUTH })).body.results, []);
+  });
 });
 
 describe('space deletion', () => {

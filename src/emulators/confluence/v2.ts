@@ -338,8 +338,10 @@ const getSpaces: RouteHandler = (c, deps) => {
   queryEnum(q, 'description-format', ['plain', 'view'] as const);
   queryBoolean(q, 'include-icon', false);
 
+  const accountId = c.get('accountId');
   const spaces = [...deps.state.spaces.values()].filter(
     (s) =>
+      deps.state.canViewSpace(s, accountId) &&
       (ids.length === 0 || ids.includes(s.id)) &&
       (keys.length === 0 || keys.includes(s.key)) &&
       (!type || s.type === type) &&
@@ -368,7 +370,8 @@ const getSpaceById: RouteHandler = (c, deps) => {
   const id = requireNumericId(c.req.param('id') ?? '');
   const q = new URL(c.req.url).searchParams;
   const space = deps.state.spaces.get(id);
-  if (!space) throw notFound();
+  // A private space is its creator's alone: for anyone else it does not exist.
+  if (!space || !deps.state.canViewSpace(space, c.get('accountId'))) throw notFound();
   return c.json(spaceJson(deps.state, space, q, true, site(c, deps.basePath).base));
 };
 

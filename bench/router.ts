@@ -2,6 +2,7 @@
 // index build time, and the size in tokens of tools/list on /mcp against the per-toolkit surfaces together.
 // In-process, no network. Tokens: o200k_base (gpt-tokenizer, offline). Results: a Markdown table on stdout.
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { loadConfig } from '../src/config/index.ts';
 import { listEntries } from '../src/mcp/toolkit-server.ts';
 import { createRouter, type RouterDeps } from '../src/router/index.ts';
 import { createToolIndex } from '../src/router/search.ts';
@@ -82,10 +83,12 @@ console.log('|---|---:|---:|---:|---:|---:|');
 for (const r of rows) console.log(r);
 
 // tools/list as a client receives it (the JSON-RPC result), for the router and for the per-toolkit surfaces.
+// Only tools/list is read: the workbench is there for its declaration (its description states the default limits).
 const router = createRouter({
   catalog,
   inlineMaxChars: 16_000,
   waitMaxMs: 25_000,
+  workbench: { limits: loadConfig({}).workbench.limits },
 } as unknown as RouterDeps);
 const surfaces: [string, unknown[]][] = [
   ['/mcp (router)', router.tools],

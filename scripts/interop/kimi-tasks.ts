@@ -19,6 +19,8 @@ interface Task {
   /** The tool's arguments (from what the model knows: the prompt). */
   args: () => Record<string, unknown>;
   consent: Record<string, string>;
+  /** A run_workbench program the model runs after the tool, and what its result must contain. */
+  program: { code: string; expect: (result: unknown, title: string) => boolean; says: string };
 }
 
 type Call = { name: string; args: Record<string, unknown>; result: string };
@@ -114,7 +116,10 @@ function taskModel(task: Task, onLink: (url: string) => void) {
       const waits = calls.filter((c) => c.name.endsWith('__wait_for_connections')).length;
       return waits < 4 ? wait() : fail(`the connection did not become active: ${clip(last.result, 300)}`);
     }
-    if (last.name.endsWith('__execute_tools')) return { text: `TASK DONE: ${clip(last.result, 2000)}` };
+    if (last.name.endsWith('__execute_tools')) {
+      return { toolCall: { name: meta('run_workbench')!, arguments: { code: task.program.code } } };
+    }
+    if (last.name.endsWith('__run_workbench')) return { text: `TASK DONE: ${clip(last.result, 2000)}` };
     return fail(`unexpected last call ${last.name}`);
   };
 }
@@ -144,6 +149,15 @@ const TASKS: Record<'confluence' | 'gong', Omit<Task, 'args'> & { args: (title: 
         body: { representation: 'storage', value: '<p>Written by Kimi Code through Switchboard (interop).</p>' },
       }),
       consent: { auto_approve_as: CONFLUENCE_USER },
+      program: {
+        code: [
+          "const { results: [eng] } = await tools.confluence_get_spaces({ keys: ['ENG'] });",
+          'const { results: pages } = await tools.confluence_get_pages({ space_id: [eng.id], limit: 250 });',
+          'return pages.map((p) => p.title);',
+        ].join('\n'),
+        expect: (result, title) => Array.isArray(result) && result.includes(title),
+        says: "lists ENG's pages, the new one among them",
+      },
     },
     gong: {
       toolkit: 'gong',
@@ -152,6 +166,15 @@ const TASKS: Record<'confluence' | 'gong', Omit<Task, 'args'> & { args: (title: 
       pick: (names) => names.find((n) => n === 'gong_list_users'),
       args: () => ({}),
       consent: { approve_as: GONG_ADMIN },
+      program: {
+        code: [
+          'const { users } = await tools.gong_list_users({});',
+          'console.log(users.length, "users");',
+          "return users.map((u) => u.firstName + ' ' + u.lastName).sort();",
+        ].join('\n'),
+        expect: (result) => Array.isArray(result) && result.includes('Dana Whitfield'),
+        says: "returns the users' names",
+      },
     },
   };
 
@@ -220,7 +243,13 @@ export async function kimiTaskStep(
     // What Kimi offered the model after the login: the router's tools, named and shaped as Moonshot accepts.
     const offered = (reqs.at(-1)?.tools ?? []).filter((t) => t.function.name.startsWith('mcp__'));
     const names = offered.map((t) => t.function.name);
-    for (const meta of ['search_tools', 'manage_connections', 'wait_for_connections', 'execute_tools']) {
+    for (const meta of [
+      'search_tools',
+      'manage_connections',
+      'wait_for_connections',
+      'execute_tools',
+      'run_workbench',
+    ]) {
       check(names.includes(`mcp__switchboard__${meta}`), `mcp__switchboard__${meta} not offered: ${names.join(', ')}`);
     }
     check(
@@ -236,9 +265,14 @@ export async function kimiTaskStep(
     const calls = history(reqs.at(-1)!);
     const sequence = calls.map((c) => c.name.replace('mcp__switchboard__', ''));
     check(
-      ['authenticate', 'search_tools', 'manage_connections', 'wait_for_connections', 'execute_tools'].every((n) =>
-        sequence.includes(n),
-      ),
+      [
+        'authenticate',
+        'search_tools',
+        'manage_connections',
+        'wait_for_connections',
+        'execute_tools',
+        'run_workbench',
+      ].every((n) => sequence.includes(n)),
       `calls: ${sequence.join(', ')}`,
     );
     // Kimi's own record (stream-json): every call it made got a result, and none is an error.
@@ -266,6 +300,11 @@ export async function kimiTaskStep(
     const outcome = executed?.results?.[0];
     check(outcome?.ok === true || (outcome && !outcome.error), `execute_tools: ${clip(JSON.stringify(executed), 400)}`);
     check(child.stdout().includes('TASK DONE'), `no final answer in stream-json: ${clip(child.stdout().slice(-500))}`);
+    const ran = resultJson(calls.find((c) => c.name.endsWith('__run_workbench'))!.result);
+    check(
+      ran?.ok === true && task.program.expect(ran.result, title),
+      `run_workbench: ${clip(JSON.stringify(ran), 400)}`,
+    );
 
     let detail: string;
     if (which === 'confluence') {
@@ -292,7 +331,7 @@ export async function kimiTaskStep(
       detail:
         `new user ${user}: OAuth login via mcp__switchboard__authenticate, then ${sequence.slice(1).join(' -> ')}; ` +
         `${which} connected through its link (consent + callback); ${names.length} router tools offered, ` +
-        `names <= 64, schemas Moonshot-strict; ${detail}`,
+        `names <= 64, schemas Moonshot-strict; ${detail}; the workbench program (${ran.calls.total} calls) ${task.program.says}`,
     };
   } finally {
     await child.kill();

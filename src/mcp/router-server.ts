@@ -1,5 +1,10 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema,
+  CancelledNotificationSchema,
+  ErrorCode,
+  ListToolsRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { Router } from '../router/index.ts';
 import { jsonSchemaValidator, SERVER_VERSION } from './toolkit-server.ts';
 
@@ -14,10 +19,16 @@ export function createRouterServer(opts: { router: Router; userId: string; signa
     { capabilities: { tools: { listChanged: false } }, jsonSchemaValidator, instructions: router.instructions },
   );
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: router.tools }));
-  server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  // Stateless: a cancellation comes in a POST of its own, to another server instance, so the SDK's own bookkeeping
+  // never finds the request; the router keeps the user's calls in flight by request id.
+  server.setNotificationHandler(CancelledNotificationSchema, (n) => {
+    if (n.params.requestId !== undefined) router.cancel(userId, n.params.requestId);
+  });
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const name = request.params.name;
     const result = await router.call(name, request.params.arguments ?? {}, {
       userId,
+      requestId: extra.requestId,
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
     // An unknown tool is a protocol error (-32602); the tool names of the catalogue are arguments of execute_tools.

@@ -37,6 +37,8 @@ export interface RouterDeps {
 export interface CallContext {
   userId: string;
   signal?: AbortSignal;
+  /** The JSON-RPC id of the request, so a `notifications/cancelled` naming it can stop it (`Router.cancel`). */
+  requestId?: string | number;
 }
 
 /** A meta-tool: its declaration (as listed) and what it does. */
@@ -57,6 +59,12 @@ export interface Router {
   index: ToolIndex;
   /** Runs a meta-tool; undefined for a name that is not one (the server answers -32602). */
   call(name: string, args: unknown, ctx: CallContext): Promise<{ ok: boolean; body: unknown } | undefined>;
+  /**
+   * Stops the user's call in flight with this request id (MCP `notifications/cancelled`, which on the stateless
+   * `/mcp` arrives in a request of its own): its signal aborts, so a workbench run stops and upstream requests are
+   * cancelled. False when no such call runs, or when several do (two clients of one user reusing an id).
+   */
+  cancel(userId: string, requestId: string | number): boolean;
   /** Instructions for the MCP `initialize` answer. */
   instructions: string;
 }
@@ -555,12 +563,14 @@ export function createRouter(deps: RouterDeps): Router {
           ...(ctx.signal ? { signal: ctx.signal } : {}),
           async callTool(name, toolArgs, signal) {
             if (!v.tool(name)) {
-              const close = index.closest(name, { limit: 3, allow: v.allow });
+              // Tool names are short (execute_tools takes 100 characters at most): a longer invented one is not
+              // matched against the catalogue (slow for megabyte names) and is cut in the message.
+              const close = name.length <= 100 ? index.closest(name, { limit: 3, allow: v.allow }) : [];
               return {
                 ok: false,
                 error: {
                   code: 'unknown_tool',
-                  message: `no tool "${name}"${close.length ? `; did you mean ${close.join(', ')}?` : ''} (Object.keys(tools) lists them)`,
+                  message: `no tool "${clipText(name, 100)}"${close.length ? `; did you mean ${close.join(', ')}?` : ''} (Object.keys(tools) lists them)`,
                   retryable: false,
                 },
               };
@@ -572,16 +582,18 @@ export function createRouter(deps: RouterDeps): Router {
       },
     });
 
-  /** The run as the model reads it; a return value too large to inline is stored behind a handle. */
+  /**
+   * The run as the model reads it, within the inline limit whatever the program did: long error texts are cut, the
+   * call list becomes counts per tool and the logs lose their last lines when they would not fit; a return value too
+   * large to inline is stored behind a handle.
+   */
   async function workbenchAnswer(userId: string, r: WorkbenchRun) {
-    const calls = summarizeCalls(r);
-    const common = {
-      ...(r.logs.length ? { logs: r.logs } : {}),
-      ...(r.logsDropped ? { logs_dropped: r.logsDropped } : {}),
-      calls,
-      stats: r.stats,
-    };
-    if (!r.ok) throw new WorkbenchFailure({ ok: false, error: r.error, ...common });
+    if (!r.ok) {
+      const error = clipError(r.error, cap);
+      throw new WorkbenchFailure({ ok: false, error, ...fitCommon(r, cap - JSON.stringify(error).length - 100, cap) });
+    }
+    // Leaves room for a stored value's handle, shape and preview.
+    const common = fitCommon(r, cap - 1200, cap);
     const json = r.valueJson!;
     const room = cap - JSON.stringify(common).length - 200;
     if (json.length <= room) return { ok: true, result: r.value, ...common };
@@ -614,7 +626,36 @@ export function createRouter(deps: RouterDeps): Router {
     annotations: { title: t.title, ...t.annotations },
   }));
 
-  async function call(name: string, args: unknown, ctx: CallContext) {
+  /** Calls in flight by user and request id: what `cancel` aborts. */
+  const inFlight = new Map<string, Set<AbortController>>();
+  const requestKey = (userId: string, id: string | number) => `${userId}\u0000${typeof id}\u0000${id}`;
+
+  function track(ctx: CallContext): { ctx: CallContext; done(): void } {
+    if (ctx.requestId === undefined) return { ctx, done: () => {} };
+    const key = requestKey(ctx.userId, ctx.requestId);
+    const controller = new AbortController();
+    const calls = inFlight.get(key) ?? new Set<AbortController>();
+    inFlight.set(key, calls);
+    calls.add(controller);
+    const signal = ctx.signal ? AbortSignal.any([ctx.signal, controller.signal]) : controller.signal;
+    return {
+      ctx: { ...ctx, signal },
+      done() {
+        calls.delete(controller);
+        if (calls.size === 0 && inFlight.get(key) === calls) inFlight.delete(key);
+      },
+    };
+  }
+
+  function cancel(userId: string, requestId: string | number): boolean {
+    const calls = inFlight.get(requestKey(userId, requestId));
+    // Ids are chosen by each client: with two of this user's calls under one id, which one was meant is unknown.
+    if (calls?.size !== 1) return false;
+    for (const c of calls) c.abort(new Error('the client cancelled the request'));
+    return true;
+  }
+
+  async function call(name: string, args: unknown, context: CallContext) {
     const tool = byName.get(name);
     if (!tool) return undefined;
     const parsed = strictInputs.get(name)!.safeParse(args ?? {});
@@ -631,18 +672,21 @@ export function createRouter(deps: RouterDeps): Router {
         },
       };
     }
+    const tracked = track(context);
     try {
-      return { ok: true, body: await tool.run(ctx, parsed.data) };
+      return { ok: true, body: await tool.run(tracked.ctx, parsed.data) };
     } catch (e) {
       if (e instanceof WorkbenchFailure) return { ok: false, body: e.body };
       if (e instanceof GatewayError) {
         return { ok: false, body: { error: { code: e.code, message: e.message, retryable: false } } };
       }
       throw e;
+    } finally {
+      tracked.done();
     }
   }
 
-  return { tools, index, call, instructions: INSTRUCTIONS + (workbench ? WORKBENCH_INSTRUCTIONS : '') };
+  return { tools, index, call, cancel, instructions: INSTRUCTIONS + (workbench ? WORKBENCH_INSTRUCTIONS : '') };
 }
 
 /** A program that failed: the answer is an error (isError) that still carries its logs and calls. */
@@ -654,28 +698,92 @@ class WorkbenchFailure extends Error {
   }
 }
 
-/** Every call by name and outcome; past 50 calls, counts per tool and the failures (the first 20). */
-function summarizeCalls(r: WorkbenchRun) {
+/**
+ * Logs, calls and stats of a run in at most `budget` characters of JSON: every call (up to 50), else counts per tool
+ * with the first failures, fewer of them, none; then the logs' last lines go (counted in logs_dropped), and at last
+ * the counts per tool.
+ */
+function fitCommon(r: WorkbenchRun, budget: number, cap: number) {
+  const textMax = Math.max(60, Math.floor(cap / 50));
+  const make = (detail: number, kept: number) => {
+    const dropped = r.logsDropped + r.logs.length - kept;
+    return {
+      ...(kept ? { logs: r.logs.slice(0, kept) } : {}),
+      ...(dropped ? { logs_dropped: dropped } : {}),
+      calls: summarizeCalls(r, detail, textMax),
+      stats: r.stats,
+    };
+  };
+  const size = (v: unknown) => JSON.stringify(v).length;
+  for (const detail of [50, 20, 5, 0]) {
+    const all = make(detail, r.logs.length);
+    if (size(all) <= budget) return all;
+  }
+  // The first log lines that fit beside the counts per tool, else beside the totals.
+  for (const detail of [0, -1]) {
+    let room = budget - size(make(detail, 0)) - 30;
+    if (room < 0) continue;
+    let kept = 0;
+    while (kept < r.logs.length && size(r.logs[kept]) + 1 <= room) room -= size(r.logs[kept++]) + 1;
+    return make(detail, kept);
+  }
+  return make(-1, 0);
+}
+
+/**
+ * The calls by name and outcome: every call when there are at most `detail`; else counts per tool (invented names
+ * counted together) and the first failures (at most 20, and at most `detail`); with `detail` -1, totals only.
+ */
+function summarizeCalls(r: WorkbenchRun, detail: number, textMax: number) {
   const failed = r.calls.filter((c) => !c.ok);
   const entry = (c: WorkbenchRun['calls'][number]) => ({
-    tool: c.tool,
+    tool: clipText(c.tool, 100),
     ok: c.ok,
-    ...(c.error ? { error: c.error } : {}),
+    ...(c.error ? { error: { code: c.error.code, message: clipText(c.error.message, textMax) } } : {}),
   });
-  if (r.calls.length <= 50) return { total: r.calls.length, failed: failed.length, list: r.calls.map(entry) };
+  if (r.calls.length <= detail) return { total: r.calls.length, failed: failed.length, list: r.calls.map(entry) };
+  if (detail < 0) return { total: r.calls.length, failed: failed.length };
   const byTool: Record<string, { ok: number; failed: number }> = {};
   for (const c of r.calls) {
-    byTool[c.tool] ??= { ok: 0, failed: 0 };
-    const t = byTool[c.tool]!;
+    const name = c.error?.code === 'unknown_tool' ? '(unknown tools)' : clipText(c.tool, 100);
+    byTool[name] ??= { ok: 0, failed: 0 };
+    const t = byTool[name]!;
     if (c.ok) t.ok++;
     else t.failed++;
   }
+  const shown = Math.min(20, detail);
   return {
     total: r.calls.length,
     failed: failed.length,
     by_tool: byTool,
-    ...(failed.length ? { failures: failed.slice(0, 20).map(entry) } : {}),
+    ...(failed.length && shown ? { failures: failed.slice(0, shown).map(entry) } : {}),
   };
+}
+
+/** The program's error with its texts cut to a share of the inline limit (a message can be megabytes). */
+function clipError(e: WorkbenchRun['error'], cap: number): Record<string, unknown> {
+  if (!e) return { code: 'sandbox_error', message: 'the run failed without a report' };
+  const long = Math.max(100, Math.floor(cap / 4));
+  const short = Math.max(60, Math.floor(cap / 40));
+  return Object.fromEntries(
+    Object.entries(e).map(([k, v]) => [k, clipValue(v, k === 'message' || k === 'stack' ? long : short)]),
+  );
+}
+
+function clipValue(v: unknown, max: number, depth = 0): unknown {
+  if (typeof v === 'string') return clipText(v, max);
+  if (v === null || typeof v !== 'object') return v;
+  if (depth >= 3) return '…';
+  if (Array.isArray(v)) return v.slice(0, 10).map((x) => clipValue(x, max, depth + 1));
+  return Object.fromEntries(
+    Object.entries(v)
+      .slice(0, 20)
+      .map(([k, x]) => [clipText(k, 60), clipValue(x, max, depth + 1)]),
+  );
+}
+
+function clipText(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max)}… (${s.length} characters)` : s;
 }
 
 function workbenchDescription(l: Workbench['limits']): string {

@@ -1,7 +1,7 @@
 import type { ToolError, ToolOutcome } from '../execution/executor.ts';
 import { PathError, parsePath, pick, select } from '../results/query.ts';
 import type { ResultStore } from '../results/store.ts';
-import type { SandboxPool } from './pool.ts';
+import type { PoolStats, SandboxPool } from './pool.ts';
 import type { ProgramError, WorkbenchLimits } from './protocol.ts';
 
 /**
@@ -50,6 +50,8 @@ export interface WorkbenchRun {
 export interface Workbench {
   limits: WorkbenchLimits;
   run(code: string, ctx: WorkbenchRunContext): Promise<WorkbenchRun>;
+  /** The sandbox pool's workers, busy ones and queue (health checks, tests). */
+  stats(): PoolStats;
   warm(): Promise<void>;
   close(): Promise<void>;
 }
@@ -151,13 +153,14 @@ export function createWorkbench(opts: WorkbenchOptions): Workbench {
       return deliver(stored.tool, value);
     }
 
-    const s = stats();
+    // Calls abandoned when the run ended may still come back: they are not this answer's.
+    const done = calls.slice();
     const out: WorkbenchRun = {
       ok: report.ok,
       logs: report.logs,
       logsDropped: report.logsDropped,
-      calls,
-      stats: { ...s, cpu_ms: report.cpuMs },
+      calls: done,
+      stats: { ...stats(), tool_calls: done.length, cpu_ms: report.cpuMs },
     };
     if (report.ok) {
       out.valueJson = report.valueJson ?? 'null';
@@ -166,7 +169,7 @@ export function createWorkbench(opts: WorkbenchOptions): Workbench {
     return out;
   }
 
-  return { limits, run, warm: () => pool.warm(), close: () => pool.close() };
+  return { limits, run, stats: () => pool.stats(), warm: () => pool.warm(), close: () => pool.close() };
 }
 
 function failure(error: object): { ok: false; json: string } {

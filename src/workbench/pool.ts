@@ -77,6 +77,8 @@ interface Job {
   waiting: { callId: number; c: HostCall }[];
   controller: AbortController;
   backstop?: NodeJS.Timeout;
+  /** Removes the listener on the caller's signal (the run ended, or it left the queue). */
+  unlisten?: () => void;
   done: boolean;
 }
 
@@ -85,6 +87,16 @@ const WORKER_URL = new URL('./sandbox-worker.ts', import.meta.url);
 export function createSandboxPool(opts: PoolOptions): SandboxPool {
   const slots = new Set<Slot>();
   const queue: { job: Job; timer: NodeJS.Timeout }[] = [];
+  /** Takes an entry out of the queue (false when it already left it). */
+  const dequeue = (entry: { job: Job; timer: NodeJS.Timeout }) => {
+    const i = queue.indexOf(entry);
+    if (i < 0) return false;
+    queue.splice(i, 1);
+    clearTimeout(entry.timer);
+    entry.job.unlisten?.();
+    entry.job.unlisten = undefined;
+    return true;
+  };
   let nextId = 1;
   let started = 0;
   let retired = 0;
@@ -165,8 +177,7 @@ export function createSandboxPool(opts: PoolOptions): SandboxPool {
         done: false,
       };
       if (closed) return resolve(errorReport({ code: 'sandbox_error', message: 'the gateway is shutting down' }));
-      if (b.signal?.aborted)
-        return resolve(errorReport({ code: 'sandbox_error', message: 'the request was cancelled' }));
+      if (b.signal?.aborted) return resolve(cancelledReport());
       const slot = idleSlot();
       if (slot) return void assign(slot, job);
       if (queue.length >= opts.queueMax) {
@@ -182,8 +193,7 @@ export function createSandboxPool(opts: PoolOptions): SandboxPool {
       const entry = {
         job,
         timer: setTimeout(() => {
-          const i = queue.indexOf(entry);
-          if (i >= 0) queue.splice(i, 1);
+          if (!dequeue(entry)) return;
           resolve(
             errorReport({
               code: 'limit_exceeded',
@@ -195,6 +205,15 @@ export function createSandboxPool(opts: PoolOptions): SandboxPool {
         }, opts.queueWaitMs),
       };
       queue.push(entry);
+      // A request that ends while its run waits for a worker leaves the queue at once.
+      const { signal } = b;
+      if (signal) {
+        const onAbort = () => {
+          if (dequeue(entry)) resolve(cancelledReport());
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        job.unlisten = () => signal.removeEventListener('abort', onAbort);
+      }
     });
   }
 
@@ -203,9 +222,9 @@ export function createSandboxPool(opts: PoolOptions): SandboxPool {
     while (queue.length) {
       const slot = idleSlot();
       if (!slot) return;
-      const { job, timer } = queue.shift()!;
-      clearTimeout(timer);
-      assign(slot, job);
+      const entry = queue[0]!;
+      dequeue(entry);
+      assign(slot, entry.job);
     }
   }
 
@@ -218,9 +237,13 @@ export function createSandboxPool(opts: PoolOptions): SandboxPool {
     }
     if (job.done) return;
     const { b } = job;
-    if (b.signal) {
-      if (b.signal.aborted) return stop(slot, job, 'cancelled');
-      b.signal.addEventListener('abort', () => stop(slot, job, 'cancelled'), { once: true });
+    const { signal } = b;
+    if (signal) {
+      // Cancelled before the worker got the program (e.g. while the worker started): nothing to stop there.
+      if (signal.aborted) return end(slot, cancelledReport());
+      const onAbort = () => stop(slot, job, 'cancelled');
+      signal.addEventListener('abort', onAbort, { once: true });
+      job.unlisten = () => signal.removeEventListener('abort', onAbort);
     }
     // The worker stops itself at the wall limit; past it plus the grace, it is terminated.
     job.backstop = setTimeout(
@@ -260,8 +283,8 @@ export function createSandboxPool(opts: PoolOptions): SandboxPool {
     while (!job.done && job.inFlight < job.b.limits.maxConcurrentCalls && job.waiting.length) {
       const { callId, c } = job.waiting.shift()!;
       job.inFlight++;
-      job.b
-        .call(c, job.controller.signal)
+      // A binding that throws synchronously fails this call, not the pool.
+      new Promise<{ ok: boolean; json: string }>((resolve) => resolve(job.b.call(c, job.controller.signal)))
         .catch((e: unknown) => ({
           ok: false,
           json: JSON.stringify({
@@ -284,6 +307,7 @@ export function createSandboxPool(opts: PoolOptions): SandboxPool {
     if (job.done) return;
     job.done = true;
     clearTimeout(job.backstop);
+    job.unlisten?.();
     // Calls still in flight or waiting are abandoned: their upstream requests are cancelled.
     job.waiting.length = 0;
     job.controller.abort();
@@ -299,9 +323,9 @@ export function createSandboxPool(opts: PoolOptions): SandboxPool {
 
   async function close() {
     closed = true;
-    for (const { job, timer } of queue.splice(0)) {
-      clearTimeout(timer);
-      job.resolve(errorReport({ code: 'sandbox_error', message: 'the gateway is shutting down; run it again' }));
+    for (const entry of [...queue]) {
+      dequeue(entry);
+      entry.job.resolve(errorReport({ code: 'sandbox_error', message: 'the gateway is shutting down; run it again' }));
     }
     for (const s of slots) if (s.job) stop(s, s.job, 'shutdown');
     await Promise.all(
@@ -326,6 +350,10 @@ export function createSandboxPool(opts: PoolOptions): SandboxPool {
 
 function errorReport(error: ProgramError): RunReport {
   return { ok: false, error, logs: [], logsDropped: 0, cpuMs: 0 };
+}
+
+function cancelledReport(): RunReport {
+  return errorReport({ code: 'sandbox_error', message: 'the run was cancelled (the request ended)' });
 }
 
 function limitReport(limits: WorkbenchLimits, limit: 'wall_time'): ProgramError {

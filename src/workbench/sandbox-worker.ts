@@ -1,12 +1,16 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import variant from '@jitl/quickjs-wasmfile-release-sync';
 import {
   newQuickJSWASMModuleFromVariant,
+  newVariant,
   type QuickJSContext,
   type QuickJSDeferredPromise,
   type QuickJSHandle,
   type QuickJSRuntime,
   type QuickJSSyncVariant,
+  type QuickJSWASMModule,
 } from 'quickjs-emscripten-core';
 import { PRELUDE, PRELUDE_FILE } from './prelude.ts';
 import {
@@ -24,16 +28,62 @@ import {
  * runtime and context that are disposed when the run ends. The program only ever sees `tools`, `results` and
  * `console` (prelude.ts); everything it asks of the gateway crosses to the host as a `call` message with JSON text.
  *
- * Limits: QuickJS's own memory and stack limits; CPU time counted over the synchronous slices the program runs
- * and enforced by the interrupt handler; wall time by the same handler while it computes and by a timer while it
- * waits; and a shared flag the host sets to stop a run from outside (client gone, call limit, shutdown), which the
- * handler reads even while this thread's event loop is busy in the engine.
+ * Limits: memory by the size of the module's linear memory (see engineFor) and QuickJS's allocation limit; QuickJS's
+ * stack limit; CPU time counted over the synchronous slices the program runs and enforced by the interrupt
+ * handler; wall time by the same handler while it computes and by a timer while it waits; and a shared flag the
+ * host sets to stop a run from outside (client gone, call limit, shutdown), which the handler reads even while
+ * this thread's event loop is busy in the engine.
  */
 
 const port = parentPort!;
 const abortFlag = new Int32Array(workerData.abort as SharedArrayBuffer);
-// The package's default export is the variant; its typings describe the module namespace instead.
-const wasm = await newQuickJSWASMModuleFromVariant(variant as unknown as QuickJSSyncVariant);
+// The project's lib (es2023) has no WebAssembly typings: the two members used here.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+const Wasm = (
+  globalThis as unknown as {
+    WebAssembly: {
+      compile(bytes: Uint8Array): Promise<object>;
+      Memory: new (d: { initial: number; maximum: number }) => WasmMemory;
+    };
+  }
+).WebAssembly;
+// Compiled once; instantiated by engineFor with a memory sized for the runs' limit.
+const compiled = await Wasm.compile(
+  await readFile(fileURLToPath(import.meta.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'))),
+);
+/** The build's initial linear memory (emscripten's INITIAL_MEMORY): its stack, static data and first heap. */
+const BASE_MEMORY = 16 * 1048576;
+const PAGE = 65536;
+
+interface Engine {
+  wasm: QuickJSWASMModule;
+  memory: WasmMemory;
+  /** The run limit this engine was sized for, and its linear memory's maximum. */
+  memoryBytes: number;
+  maxBytes: number;
+}
+let engine: Engine | undefined;
+
+/**
+ * The QuickJS module for runs limited to `memoryBytes`. In this build QuickJS cannot measure its allocations (no
+ * malloc_usable_size): its memory limit refuses one allocation larger than the limit but counts only 8 bytes for
+ * each one it grants, so a program allocating 10 MB at a time would grow the worker to the module's 2 GB maximum.
+ * The linear memory's own maximum is the real bound: the build's base plus the limit; past it malloc fails and
+ * QuickJS throws "out of memory".
+ */
+async function engineFor(memoryBytes: number): Promise<Engine> {
+  if (engine?.memoryBytes === memoryBytes) return engine;
+  const maximum = (BASE_MEMORY + Math.ceil(memoryBytes / PAGE) * PAGE) / PAGE;
+  const memory = new Wasm.Memory({ initial: BASE_MEMORY / PAGE, maximum });
+  // The package's default export is the variant; its typings describe the module namespace instead.
+  const base = variant as unknown as QuickJSSyncVariant;
+  const wasm = await newQuickJSWASMModuleFromVariant(newVariant(base, { wasmModule: compiled, wasmMemory: memory }));
+  engine = { wasm, memory, memoryBytes, maxBytes: maximum * PAGE };
+  return engine;
+}
+
 const FILE = 'workbench.js';
 // The program is the body of an async function; the wrapper stays on line 1 so line numbers are the model's.
 const WRAP_BEFORE = '(async () => {';
@@ -45,6 +95,7 @@ function send(m: WorkerToHost) {
 
 interface Run {
   id: number;
+  engine: Engine;
   code: string;
   limits: WorkbenchLimits;
   rt: QuickJSRuntime;
@@ -67,27 +118,62 @@ interface Run {
 }
 
 let current: Run | undefined;
+/** A run whose engine is being instantiated (its first, or its memory limit changed), and an abort that came meanwhile. */
+let starting: { id: number; aborted?: Run['stopped'] } | undefined;
 
 port.on('message', (m: HostToWorker) => {
-  if (m.type === 'run') start(m.runId, m.code, m.toolNames, m.limits);
-  else if (m.type === 'settle') settle(m.runId, m.callId, m.ok, m.json);
+  if (m.type === 'run') {
+    // Cleared here, not in start: an abort the host sets from now on must reach the run.
+    Atomics.store(abortFlag, 0, ABORT.none);
+    if (engine?.memoryBytes === m.limits.memoryBytes) return start(engine, m.runId, m.code, m.toolNames, m.limits);
+    const pending = { id: m.runId } as NonNullable<typeof starting>;
+    starting = pending;
+    engineFor(m.limits.memoryBytes).then(
+      (e) => {
+        starting = undefined;
+        start(e, m.runId, m.code, m.toolNames, m.limits, pending.aborted);
+      },
+      (e: unknown) => {
+        starting = undefined;
+        const error = hostFailure(e);
+        send({
+          type: 'done',
+          runId: m.runId,
+          ok: false,
+          error,
+          logs: [],
+          logsDropped: 0,
+          cpuMs: 0,
+          retire: 'no engine',
+        });
+        process.exit(0);
+      },
+    );
+  } else if (m.type === 'settle') settle(m.runId, m.callId, m.ok, m.json);
   else if (m.type === 'abort' && current?.id === m.runId) {
     // The engine is idle (this message got through): stop now rather than at the next slice.
     current.stopped ??= m.reason;
     finish(current);
-  }
+  } else if (m.type === 'abort' && starting?.id === m.runId) starting.aborted ??= m.reason;
 });
 
 send({ type: 'ready' });
 
-function start(id: number, code: string, toolNames: string[], limits: WorkbenchLimits) {
-  Atomics.store(abortFlag, 0, ABORT.none);
-  const rt = wasm.newRuntime();
+function start(
+  e: Engine,
+  id: number,
+  code: string,
+  toolNames: string[],
+  limits: WorkbenchLimits,
+  aborted?: Run['stopped'],
+) {
+  const rt = e.wasm.newRuntime();
   rt.setMemoryLimit(limits.memoryBytes);
   rt.setMaxStackSize(limits.stackBytes);
   const ctx = rt.newContext();
   const run: Run = {
     id,
+    engine: e,
     code,
     limits,
     rt,
@@ -132,6 +218,10 @@ function start(id: number, code: string, toolNames: string[], limits: WorkbenchL
     run.stopped ??= 'wall_time';
     finish(run);
   }, limits.wallMs);
+  if (aborted) {
+    run.stopped = aborted;
+    return finish(run);
+  }
 
   try {
     installHost(run, toolNames);
@@ -243,11 +333,15 @@ function pump(run: Run) {
   }
   if (run.pending.size === 0 && !rt.hasPendingJob()) {
     finish(run, {
-      error: {
-        code: 'program_error',
-        message:
-          'the program waits on a promise that nothing will settle (no tool call is in flight); await only tools.*, results.read and promises built from them',
-      },
+      // Out of memory inside a promise job rejects that job's promise instead of stopping the run: a chain the
+      // program did not await ends, and the program is left waiting.
+      error: nearMemoryLimit(run)
+        ? limitError(run, 'memory')
+        : {
+            code: 'program_error',
+            message:
+              'the program waits on a promise that nothing will settle (no tool call is in flight); await only tools.*, results.read and promises built from them',
+          },
     });
   }
 }
@@ -275,7 +369,9 @@ function finish(run: Run, how: { value?: QuickJSHandle; error?: ProgramError; ho
     report.retire = 'the engine failed on the host side';
   }
   how.value?.dispose();
-  if (report.error?.limit === 'memory') report.retire = 'its memory grew to the limit';
+  // A worker whose memory reached its maximum is not reused, whatever the run's outcome: every run starts with
+  // room, so memory at the maximum after a run is that run's doing (nearMemoryLimit relies on it).
+  if (report.error?.limit === 'memory' || nearMemoryLimit(run)) report.retire = 'its memory grew to the limit';
   if (report.error?.limit === 'stack' && report.error.code === 'sandbox_error')
     report.retire = 'native stack exhausted';
   report.cpuMs = Math.round(run.cpuMs);
@@ -310,6 +406,10 @@ function serialize(run: Run, value: QuickJSHandle): string | ProgramError {
     if (r.error) {
       const e = describeError(run, r.error);
       r.error.dispose();
+      if (e.limit === 'stack') {
+        const { line: _l, column: _c, source: _s, stack: _st, ...rest } = e;
+        return { ...rest, message: `the return value is nested too deeply to turn into JSON: ${e.message}` };
+      }
       if (e.code === 'limit_exceeded') return e;
       return { code: 'return_value', message: `the return value is not JSON: ${e.message}` };
     }
@@ -324,7 +424,9 @@ function serialize(run: Run, value: QuickJSHandle): string | ProgramError {
           message: `the return value is ${n} characters of JSON; the limit is ${limits.maxReturnChars}: return less (filter, pick fields, or summarize)`,
         };
       }
-      return ctx.getString(out);
+      const json = ctx.getString(out);
+      // JSON text is never empty: QuickJS could not copy it out of its heap.
+      return json === '' ? limitError(run, 'memory') : json;
     } finally {
       out.dispose();
     }
@@ -361,46 +463,85 @@ function hostFailure(e: unknown): ProgramError {
   return { code: 'sandbox_error', message: `the sandbox engine failed: ${message.slice(0, 300)}` };
 }
 
+/** Caps on what a thrown value may put in the answer: the return value has its limit, an error message too. */
+const MAX_NAME = 100;
+const MAX_MESSAGE = 2000;
+const MAX_FRAME = 300;
+const MAX_TOOL_ERROR = 4000;
+
+function cut(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max)}… (${s.length - max} more characters)` : s;
+}
+
 /** Turns an error value of the sandbox into what the model reads: kind, message, line, source line, stack. */
 function describeError(run: Run, handle: QuickJSHandle, parsing = false): ProgramError {
   if (run.stopped) return limitError(run, run.stopped);
   const { ctx } = run;
   let dumped: unknown;
+  let failed = false;
+  // Reading the value runs the program's code (getters of name/message/stack, toJSON, proxy traps): it counts as
+  // the program's CPU time, so a getter that loops stops at the CPU limit. dump() disposes a promise it is given,
+  // hence the copy.
+  const copy = handle.dup();
   try {
-    dumped = ctx.dump(handle);
+    dumped = slice(run, () => ctx.dump(copy));
   } catch {
-    dumped = undefined;
+    failed = true;
+  } finally {
+    if (copy.alive) copy.dispose();
   }
-  if (dumped === null || dumped === undefined) {
-    // QuickJS could not even allocate the error: out of memory.
-    if (dumped === null) return limitError(run, 'memory');
+  if (run.stopped) return limitError(run, run.stopped);
+  if (dumped === null && nearMemoryLimit(run)) {
+    // QuickJS throws null when it cannot even allocate the error for "out of memory"; a program may also throw
+    // null itself, but not with its memory at the limit.
+    return limitError(run, 'memory');
+  }
+  if (failed || (dumped === '' && ctx.typeof(handle) === 'object')) {
+    // The value could not be read out (no memory left to describe it, or the engine refused).
+    return nearMemoryLimit(run)
+      ? limitError(run, 'memory')
+      : { code: 'program_error', message: 'the program threw a value that cannot be described' };
   }
   if (dumped && typeof dumped === 'object' && !Array.isArray(dumped)) {
     const e = dumped as Record<string, unknown>;
-    const name = typeof e.name === 'string' ? e.name : undefined;
-    const message = typeof e.message === 'string' ? e.message : undefined;
+    const name = typeof e.name === 'string' ? cut(e.name, MAX_NAME) : undefined;
+    let message = typeof e.message === 'string' ? e.message : undefined;
     if (name === 'InternalError' && message === 'out of memory') return limitError(run, 'memory');
     // InternalError from calls, SyntaxError from JSON.parse of deep nesting: the same limit either way.
     if (message === 'stack overflow') {
       return { ...limitError(run, 'stack'), ...position(e, run.code) };
     }
     if (name === 'InternalError' && message === 'interrupted') return limitError(run, 'cancelled');
+    // An Error whose message getter threw: still an Error, with its name and where it was made.
+    if (message === undefined && name !== undefined && typeof e.stack === 'string') {
+      message = '(its message could not be read)';
+    }
     if (message !== undefined) {
       const pos = position(e, run.code);
       const err: ProgramError = {
         code: name === 'SyntaxError' && parsing ? 'syntax_error' : 'program_error',
         name: name ?? 'Error',
-        message,
+        message: cut(message, MAX_MESSAGE),
         ...pos,
       };
       if (name === 'ToolError') {
         const { name: _n, message: _m, stack: _s, ...rest } = e;
-        err.tool_error = rest;
+        const json = JSON.stringify(rest);
+        // A ToolError the program made itself may carry anything: only a small one is passed on.
+        err.tool_error = json.length <= MAX_TOOL_ERROR ? rest : { code: rest.code, note: 'fields too large to show' };
       }
       return err;
     }
   }
   return { code: 'program_error', message: `the program threw a non-error value: ${showValue(dumped)}` };
+}
+
+/**
+ * The module's linear memory has grown to (within 1 MB of) its maximum, where allocations fail. A worker is retired
+ * once it gets there (finish), so during a run this says the run itself filled its memory.
+ */
+function nearMemoryLimit(run: Run): boolean {
+  return run.engine.memory.buffer.byteLength >= run.engine.maxBytes - 1048576;
 }
 
 function showValue(v: unknown): string {
@@ -420,18 +561,21 @@ function position(e: Record<string, unknown>, code: string): Partial<ProgramErro
   // Frames in the program's own coordinates: the wrapper's prefix shifts line 1, its closing line is not the model's.
   const frames: string[] = [];
   for (const raw of (typeof e.stack === 'string' ? e.stack : '').split('\n')) {
-    const m = at.exec(raw);
+    const t = raw.trim();
+    const m = at.exec(t);
     if (!m) continue;
     const l = Number(m[1]);
     if (l > lines.length) continue;
     const c = m[2] !== undefined && l === 1 ? Math.max(1, Number(m[2]) - WRAP_BEFORE.length) : m[2];
-    frames.push(raw.trim().replace(at, `workbench.js:${l}${c !== undefined ? `:${c}` : ''}`));
+    // The function's name is the program's (any length); the place stays whole.
+    const where = `workbench.js:${l}${c !== undefined ? `:${c}` : ''}`;
+    frames.push(cut(t.slice(0, m.index), MAX_FRAME) + where + t.slice(m.index + m[0].length));
   }
   const m = at.exec(frames[0] ?? '');
   let line = typeof e.lineNumber === 'number' ? e.lineNumber : m ? Number(m[1]) : undefined;
   let column = m?.[2] ? Number(m[2]) : undefined;
   if (typeof e.lineNumber === 'number' && !m) column = undefined;
-  if (line === undefined) return frames.length ? { stack: frames.join('\n') } : {};
+  if (line === undefined) return frames.length ? { stack: frames.slice(0, 10).join('\n') } : {};
   if (line > lines.length) line = lines.length;
   return {
     line,

@@ -9,6 +9,7 @@ import {
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { Executor, ToolOutcome } from '../execution/executor.ts';
 import type { LoadedToolkit } from '../toolkits/define.ts';
+import { acceptCancellations, type InFlightCalls } from './cancellation.ts';
 
 export const SERVER_VERSION = '0.1.0';
 
@@ -50,6 +51,7 @@ export function createToolkitServer(opts: {
   tools: Tool[];
   executor: Executor;
   userId: string;
+  inFlight: InFlightCalls;
   signal?: AbortSignal;
 }): Server {
   const { toolkit, executor, userId } = opts;
@@ -62,18 +64,24 @@ export function createToolkitServer(opts: {
     },
   );
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: opts.tools }));
-  server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  acceptCancellations(server, opts.inFlight, userId);
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const name = request.params.name;
     // An unknown tool is a protocol error (-32602), as the MCP spec lists it, not a tool result.
     if (!toolkit.byName.has(name)) throw unknownTool(name);
-    const outcome = await executor.execute({
-      userId,
-      tool: name,
-      args: request.params.arguments ?? {},
-      surface: `mcp/${toolkit.id}`,
-      ...(opts.signal ? { signal: opts.signal } : {}),
-    });
-    return toCallToolResult(outcome);
+    const call = opts.inFlight.track(userId, extra.requestId, opts.signal);
+    try {
+      const outcome = await executor.execute({
+        userId,
+        tool: name,
+        args: request.params.arguments ?? {},
+        surface: `mcp/${toolkit.id}`,
+        signal: call.signal,
+      });
+      return toCallToolResult(outcome);
+    } finally {
+      call.done();
+    }
   });
   return server;
 }

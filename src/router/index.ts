@@ -37,8 +37,6 @@ export interface RouterDeps {
 export interface CallContext {
   userId: string;
   signal?: AbortSignal;
-  /** The JSON-RPC id of the request, so a `notifications/cancelled` naming it can stop it (`Router.cancel`). */
-  requestId?: string | number;
 }
 
 /** A meta-tool: its declaration (as listed) and what it does. */
@@ -59,12 +57,6 @@ export interface Router {
   index: ToolIndex;
   /** Runs a meta-tool; undefined for a name that is not one (the server answers -32602). */
   call(name: string, args: unknown, ctx: CallContext): Promise<{ ok: boolean; body: unknown } | undefined>;
-  /**
-   * Stops the user's call in flight with this request id (MCP `notifications/cancelled`, which on the stateless
-   * `/mcp` arrives in a request of its own): its signal aborts, so a workbench run stops and upstream requests are
-   * cancelled. False when no such call runs, or when several do (two clients of one user reusing an id).
-   */
-  cancel(userId: string, requestId: string | number): boolean;
   /** Instructions for the MCP `initialize` answer. */
   instructions: string;
 }
@@ -626,36 +618,7 @@ export function createRouter(deps: RouterDeps): Router {
     annotations: { title: t.title, ...t.annotations },
   }));
 
-  /** Calls in flight by user and request id: what `cancel` aborts. */
-  const inFlight = new Map<string, Set<AbortController>>();
-  const requestKey = (userId: string, id: string | number) => `${userId}\u0000${typeof id}\u0000${id}`;
-
-  function track(ctx: CallContext): { ctx: CallContext; done(): void } {
-    if (ctx.requestId === undefined) return { ctx, done: () => {} };
-    const key = requestKey(ctx.userId, ctx.requestId);
-    const controller = new AbortController();
-    const calls = inFlight.get(key) ?? new Set<AbortController>();
-    inFlight.set(key, calls);
-    calls.add(controller);
-    const signal = ctx.signal ? AbortSignal.any([ctx.signal, controller.signal]) : controller.signal;
-    return {
-      ctx: { ...ctx, signal },
-      done() {
-        calls.delete(controller);
-        if (calls.size === 0 && inFlight.get(key) === calls) inFlight.delete(key);
-      },
-    };
-  }
-
-  function cancel(userId: string, requestId: string | number): boolean {
-    const calls = inFlight.get(requestKey(userId, requestId));
-    // Ids are chosen by each client: with two of this user's calls under one id, which one was meant is unknown.
-    if (calls?.size !== 1) return false;
-    for (const c of calls) c.abort(new Error('the client cancelled the request'));
-    return true;
-  }
-
-  async function call(name: string, args: unknown, context: CallContext) {
+  async function call(name: string, args: unknown, ctx: CallContext) {
     const tool = byName.get(name);
     if (!tool) return undefined;
     const parsed = strictInputs.get(name)!.safeParse(args ?? {});
@@ -672,21 +635,18 @@ export function createRouter(deps: RouterDeps): Router {
         },
       };
     }
-    const tracked = track(context);
     try {
-      return { ok: true, body: await tool.run(tracked.ctx, parsed.data) };
+      return { ok: true, body: await tool.run(ctx, parsed.data) };
     } catch (e) {
       if (e instanceof WorkbenchFailure) return { ok: false, body: e.body };
       if (e instanceof GatewayError) {
         return { ok: false, body: { error: { code: e.code, message: e.message, retryable: false } } };
       }
       throw e;
-    } finally {
-      tracked.done();
     }
   }
 
-  return { tools, index, call, cancel, instructions: INSTRUCTIONS + (workbench ? WORKBENCH_INSTRUCTIONS : '') };
+  return { tools, index, call, instructions: INSTRUCTIONS + (workbench ? WORKBENCH_INSTRUCTIONS : '') };
 }
 
 /** A program that failed: the answer is an error (isError) that still carries its logs and calls. */

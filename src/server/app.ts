@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { sql } from 'kysely';
 import type { Emulator } from '../emulators/framework.ts';
 import type { Executor } from '../execution/executor.ts';
+import { createInFlightCalls } from '../mcp/cancellation.ts';
 import { createRouterServer } from '../mcp/router-server.ts';
 import { createToolkitServer, listEntries, SERVER_VERSION } from '../mcp/toolkit-server.ts';
 import { type AuthEnv, clientIp, hostGuard, type OAuthServer } from '../oauth-server/index.ts';
@@ -78,6 +79,8 @@ export function createApp(deps: AppDeps): Hono<Env> {
   if (deps.connectionRoutes) app.route('/', deps.connectionRoutes);
 
   const mcp = new Hono<Env>();
+  // Calls in flight on every MCP surface, for notifications/cancelled (which arrive in requests of their own).
+  const inFlight = createInFlightCalls();
   // Origin/Host first: a forbidden browser origin gets 403 before any authentication (DNS rebinding).
   mcp.use(originHostGuard(allowed));
   // Every path under /mcp (toolkits now, the router later): an API key or an OAuth access token for this
@@ -97,7 +100,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
       c.header('Allow', 'POST');
       return c.json(jsonRpcError(-32000, 'Method not allowed: this endpoint takes POST only'), 405);
     }
-    const server = createRouterServer({ router, userId: c.get('user').id, signal: c.req.raw.signal });
+    const server = createRouterServer({ router, userId: c.get('user').id, inFlight, signal: c.req.raw.signal });
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: true,
@@ -123,6 +126,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
       tools: toolLists.get(toolkit.id)!,
       executor: deps.executor,
       userId: c.get('user').id,
+      inFlight,
       signal: c.req.raw.signal,
     });
     const transport = new WebStandardStreamableHTTPServerTransport({

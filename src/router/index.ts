@@ -91,6 +91,19 @@ export function createRouter(deps: RouterDeps): Router {
     return { toolkits, allow, tool };
   }
 
+  /** A call of a tool the user's view does not have: refused with the closest real names, as every path does. */
+  function unknownTool(name: string, v: Awaited<ReturnType<typeof view>>, hint: string): ToolOutcome {
+    const close = index.closest(name, { limit: 3, allow: v.allow });
+    return {
+      ok: false,
+      error: {
+        code: 'unknown_tool',
+        message: `no tool "${clipText(name, 100)}"${close.length ? `; did you mean ${close.join(', ')}?` : ''} (${hint})`,
+        retryable: false,
+      },
+    };
+  }
+
   function unknownToolkit(name: string, known: string[]): never {
     throw new GatewayError('invalid_arguments', `no toolkit "${name}" here; toolkits: ${known.join(', ')}`);
   }
@@ -261,17 +274,7 @@ export function createRouter(deps: RouterDeps): Router {
       const v = await view(ctx.userId);
       const outcomes: ToolOutcome[] = await Promise.all(
         args.calls.map(async (call): Promise<ToolOutcome> => {
-          if (!v.tool(call.tool)) {
-            const close = index.closest(call.tool, { limit: 3, allow: v.allow });
-            return {
-              ok: false,
-              error: {
-                code: 'unknown_tool',
-                message: `no tool "${call.tool}"${close.length ? `; did you mean ${close.join(', ')}?` : ''} (search_tools finds tools)`,
-                retryable: false,
-              },
-            };
-          }
+          if (!v.tool(call.tool)) return unknownTool(call.tool, v, 'search_tools finds tools');
           return executor.execute({
             userId: ctx.userId,
             tool: call.tool,
@@ -554,19 +557,7 @@ export function createRouter(deps: RouterDeps): Router {
           toolNames,
           ...(ctx.signal ? { signal: ctx.signal } : {}),
           async callTool(name, toolArgs, signal) {
-            if (!v.tool(name)) {
-              // Tool names are short (execute_tools takes 100 characters at most): a longer invented one is not
-              // matched against the catalogue (slow for megabyte names) and is cut in the message.
-              const close = name.length <= 100 ? index.closest(name, { limit: 3, allow: v.allow }) : [];
-              return {
-                ok: false,
-                error: {
-                  code: 'unknown_tool',
-                  message: `no tool "${clipText(name, 100)}"${close.length ? `; did you mean ${close.join(', ')}?` : ''} (Object.keys(tools) lists them)`,
-                  retryable: false,
-                },
-              };
-            }
+            if (!v.tool(name)) return unknownTool(name, v, 'Object.keys(tools) lists them');
             return executor.execute({ userId: ctx.userId, tool: name, args: toolArgs, surface: 'workbench', signal });
           },
         });

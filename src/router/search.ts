@@ -66,6 +66,8 @@ export const DEFAULT_TUNING: SearchTuning = {
   otherApp: 0.35,
 };
 
+/** Longer names get no suggestions from `closest` (execute_tools and get_tool_schemas take 100 characters at most). */
+const MAX_NAME_QUERY = 100;
 const COMMON_PARAMS = new Set(['cursor', 'max_pages', 'limit']);
 
 interface Doc {
@@ -361,6 +363,9 @@ export function createToolIndex(
   function closest(name: string, opts: { limit?: number; allow?: (tool: LoadedTool) => boolean } = {}): string[] {
     const limit = opts.limit ?? 3;
     const wanted = name.toLowerCase().trim();
+    // Tool names have at most 40 characters: nothing is close to a much longer one, and matching a program's
+    // megabyte-long invented name letter by letter would take seconds.
+    if (wanted.length > MAX_NAME_QUERY) return [];
     const max = Math.max(3, Math.floor(wanted.length / 3));
     const scored: { name: string; d: number }[] = [];
     for (const tool of byName.values()) {

@@ -48,6 +48,8 @@ test('close matches for misspelt and invented names', () => {
     index.closest('gong_list_call', { allow: (t) => t.toolkit === 'confluence' }).filter((n) => n.startsWith('gong')),
     [],
   );
+  // No tool name comes near a name of a million characters: nothing is suggested (and nothing is matched).
+  assert.deepEqual(index.closest(`gong_list_calls${'x'.repeat(1e6)}`), []);
 });
 
 test('search is fast: the catalogue index answers in well under a millisecond on average', () => {

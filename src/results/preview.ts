@@ -36,20 +36,20 @@ function typeName(v: unknown): string {
 }
 
 /** The value with every array cut to `items` elements, strings to `chars`, objects to `keys` keys. */
-function cut(value: unknown, items: number, chars: number, keys: number, depth: number): Json {
+export function clipJson(value: unknown, items: number, chars: number, keys: number, depth: number): Json {
   if (value === null || typeof value === 'boolean' || typeof value === 'number') return value as Json;
   if (typeof value === 'string')
     return value.length > chars ? `${value.slice(0, chars)}… (${value.length} chars)` : value;
   if (depth <= 0) return Array.isArray(value) ? `[array(${value.length})]` : '{…}';
   if (Array.isArray(value)) {
-    const out = value.slice(0, items).map((v) => cut(v, items, chars, keys, depth - 1));
+    const out = value.slice(0, items).map((v) => clipJson(v, items, chars, keys, depth - 1));
     if (value.length > items) out.push(`… ${value.length - items} more items`);
     return out;
   }
   if (typeof value === 'object') {
     const out: Record<string, Json> = {};
     const entries = Object.entries(value as object);
-    for (const [k, v] of entries.slice(0, keys)) out[k] = cut(v, items, chars, keys, depth - 1);
+    for (const [k, v] of entries.slice(0, keys)) out[k] = clipJson(v, items, chars, keys, depth - 1);
     if (entries.length > keys) out['…'] = `${entries.length - keys} more keys`;
     return out;
   }
@@ -72,7 +72,7 @@ export function previewOf(value: unknown, budget: number): { shape: unknown; pre
     [1, 20, 4, 2],
   ];
   for (const [items, chars, keys, depth] of settings) {
-    const preview = cut(value, items, chars, keys, depth);
+    const preview = clipJson(value, items, chars, keys, depth);
     if (JSON.stringify(preview).length <= left) return { shape, preview };
   }
   return { shape, preview: '(no preview fits; read it with read_result)' };

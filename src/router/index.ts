@@ -1,7 +1,7 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { Executor, ToolError, ToolOutcome } from '../execution/executor.ts';
-import { previewOf } from '../results/preview.ts';
+import { clipJson, previewOf } from '../results/preview.ts';
 import { PathError, readPage } from '../results/query.ts';
 import type { ResultStore } from '../results/store.ts';
 import type { LoadedTool, ToolAnnotations } from '../toolkits/define.ts';
@@ -717,19 +717,7 @@ function clipError(e: WorkbenchRun['error'], cap: number): Record<string, unknow
   const long = Math.max(100, Math.floor(cap / 4));
   const short = Math.max(60, Math.floor(cap / 40));
   return Object.fromEntries(
-    Object.entries(e).map(([k, v]) => [k, clipValue(v, k === 'message' || k === 'stack' ? long : short)]),
-  );
-}
-
-function clipValue(v: unknown, max: number, depth = 0): unknown {
-  if (typeof v === 'string') return clipText(v, max);
-  if (v === null || typeof v !== 'object') return v;
-  if (depth >= 3) return '…';
-  if (Array.isArray(v)) return v.slice(0, 10).map((x) => clipValue(x, max, depth + 1));
-  return Object.fromEntries(
-    Object.entries(v)
-      .slice(0, 20)
-      .map(([k, x]) => [clipText(k, 60), clipValue(x, max, depth + 1)]),
+    Object.entries(e).map(([k, v]) => [k, clipJson(v, 10, k === 'message' || k === 'stack' ? long : short, 20, 3)]),
   );
 }
 

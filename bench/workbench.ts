@@ -144,7 +144,8 @@ async function rss(): Promise<number> {
 // ---------------------------------------------------------------------------------------------------------------
 // The sandbox pool on its own
 
-const POOL_OPTIONS = { size: 1, queueMax: 8, queueWaitMs: 10_000, workerHeapMb: 64 };
+// As the gateway makes it: the workers make their engine for the runs' memory limit while they start.
+const POOL_OPTIONS = { size: 1, queueMax: 8, queueWaitMs: 10_000, workerHeapMb: 64, memoryBytes: LIMITS.memoryBytes };
 // What `tools` lists inside a run at /mcp: every tool of the catalogue (the prelude builds one function per name).
 const CATALOGUE_NAMES = [...createCatalog().toolkits.values()].flatMap((t) => t.tools.map((tool) => tool.name));
 
@@ -290,9 +291,9 @@ async function benchColdStarts() {
   const wasm: number[] = [];
   const warmup = 2;
   for (let i = -warmup; i < settings.coldPools; i++) {
-    // A fresh pool of one worker: warm() starts the thread and waits for its "ready" (its modules loaded and the
-    // WASM compiled); the first run then instantiates the engine (its memory sized for the run's limit) and creates
-    // the worker's first QuickJS runtime and context. A pool's run() does both when cold.
+    // A fresh pool of one worker: warm() starts the thread and waits for its "ready" (its modules loaded, the WASM
+    // compiled and instantiated with a memory sized for the runs' limit); the first run then creates the worker's
+    // first QuickJS runtime and context. A pool's run() does both when cold.
     const pool = createSandboxPool(POOL_OPTIONS);
     const t0 = performance.now();
     await pool.warm();

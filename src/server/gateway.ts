@@ -102,6 +102,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
           queueMax: config.workbench.queueMax,
           queueWaitMs: config.workbench.queueWaitMs,
           workerHeapMb: Math.max(64, Math.ceil((config.workbench.limits.maxResultChars * 6) / 1048576)),
+          memoryBytes: config.workbench.limits.memoryBytes,
         }),
         results,
         limits: config.workbench.limits,

@@ -40,6 +40,11 @@ export interface PoolOptions {
   queueWaitMs: number;
   /** V8 heap of a worker (the JSON crossing to and from the sandbox), MB. */
   workerHeapMb: number;
+  /**
+   * The memory limit (`WorkbenchLimits.memoryBytes`) of the runs to come: a worker instantiates its engine for it
+   * while it starts (so `warm()` covers it), not on its first run. A run with another limit still works.
+   */
+  memoryBytes?: number;
   /** After the wall limit, how long a worker gets to stop by itself before it is terminated. */
   terminateGraceMs?: number;
 }
@@ -105,7 +110,7 @@ export function createSandboxPool(opts: PoolOptions): SandboxPool {
   function spawn(): Slot {
     const abort = new Int32Array(new SharedArrayBuffer(4));
     const worker = new Worker(WORKER_URL, {
-      workerData: { abort: abort.buffer },
+      workerData: { abort: abort.buffer, memoryBytes: opts.memoryBytes },
       // The engine's recursion runs on this thread's native stack; 16 MB lets QuickJS's own stack limit (far
       // smaller) trip first. The heap bounds the JSON passing through.
       resourceLimits: { stackSizeMb: 16, maxOldGenerationSizeMb: opts.workerHeapMb },

@@ -28,7 +28,7 @@ import {
  * runtime and context that are disposed when the run ends. The program only ever sees `tools`, `results` and
  * `console` (prelude.ts); everything it asks of the gateway crosses to the host as a `call` message with JSON text.
  *
- * Limits: memory by the size of the module's linear memory (see engineFor) and QuickJS's allocation limit; QuickJS's
+ * Limits: memory by the size of the module's linear memory (see newEngine) and QuickJS's allocation limit; QuickJS's
  * stack limit; CPU time counted over the synchronous slices the program runs and enforced by the interrupt
  * handler; wall time by the same handler while it computes and by a timer while it waits; and a shared flag the
  * host sets to stop a run from outside (client gone, call limit, shutdown), which the handler reads even while
@@ -49,7 +49,7 @@ const Wasm = (
     };
   }
 ).WebAssembly;
-// Compiled once; instantiated by engineFor with a memory sized for the runs' limit.
+// Compiled once; instantiated by newEngine with a memory sized for the runs' limit.
 const compiled = await Wasm.compile(
   await readFile(fileURLToPath(import.meta.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'))),
 );
@@ -73,8 +73,7 @@ let engine: Engine | undefined;
  * The linear memory's own maximum is the real bound: the build's base plus the limit; past it malloc fails and
  * QuickJS throws "out of memory".
  */
-async function engineFor(memoryBytes: number): Promise<Engine> {
-  if (engine?.memoryBytes === memoryBytes) return engine;
+async function newEngine(memoryBytes: number): Promise<Engine> {
   const maximum = (BASE_MEMORY + Math.ceil(memoryBytes / PAGE) * PAGE) / PAGE;
   const memory = new Wasm.Memory({ initial: BASE_MEMORY / PAGE, maximum });
   // The package's default export is the variant; its typings describe the module namespace instead.
@@ -128,7 +127,7 @@ port.on('message', (m: HostToWorker) => {
     if (engine?.memoryBytes === m.limits.memoryBytes) return start(engine, m.runId, m.code, m.toolNames, m.limits);
     const pending = { id: m.runId } as NonNullable<typeof starting>;
     starting = pending;
-    engineFor(m.limits.memoryBytes).then(
+    newEngine(m.limits.memoryBytes).then(
       (e) => {
         starting = undefined;
         start(e, m.runId, m.code, m.toolNames, m.limits, pending.aborted);
@@ -157,6 +156,9 @@ port.on('message', (m: HostToWorker) => {
   } else if (m.type === 'abort' && starting?.id === m.runId) starting.aborted ??= m.reason;
 });
 
+// The engine for the pool's memory limit is made before the worker says it is ready, so that the first run does not
+// pay for it; a run with another limit gets its own engine when it comes.
+if (typeof workerData.memoryBytes === 'number') await newEngine(workerData.memoryBytes);
 send({ type: 'ready' });
 
 function start(

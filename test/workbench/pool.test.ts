@@ -27,7 +27,16 @@ const HANG = 15_000;
 
 const pools: SandboxPool[] = [];
 function pool(opts: Partial<PoolOptions> = {}): SandboxPool {
-  const p = createSandboxPool({ size: 1, queueMax: 4, queueWaitMs: 20_000, workerHeapMb: 64, ...opts });
+  // memoryBytes as the gateway passes it: the engine is made while the worker starts (a run with another limit,
+  // like the memory test's, gets its own).
+  const p = createSandboxPool({
+    size: 1,
+    queueMax: 4,
+    queueWaitMs: 20_000,
+    workerHeapMb: 64,
+    memoryBytes: LIMITS.memoryBytes,
+    ...opts,
+  });
   pools.push(p);
   return p;
 }

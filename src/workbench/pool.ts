@@ -261,6 +261,9 @@ export function createSandboxPool(opts: PoolOptions): SandboxPool {
       },
       b.limits.wallMs + (opts.terminateGraceMs ?? 2000),
     );
+    // Cleared by the host, before the run is sent: a flag the worker cleared when the run reached it would erase an
+    // abort set in between, and a busy engine would then never see it (the abort message waits behind the program).
+    Atomics.store(slot.abort, 0, ABORT.none);
     post(slot, { type: 'run', runId: job.id, code: b.code, toolNames: b.toolNames, limits: b.limits });
   }
 

@@ -122,8 +122,7 @@ let starting: { id: number; aborted?: Run['stopped'] } | undefined;
 
 port.on('message', (m: HostToWorker) => {
   if (m.type === 'run') {
-    // Cleared here, not in start: an abort the host sets from now on must reach the run.
-    Atomics.store(abortFlag, 0, ABORT.none);
+    // The abort flag was cleared by the host before it sent the run: an abort it sets from then on is this run's.
     if (engine?.memoryBytes === m.limits.memoryBytes) return start(engine, m.runId, m.code, m.toolNames, m.limits);
     const pending = { id: m.runId } as NonNullable<typeof starting>;
     starting = pending;

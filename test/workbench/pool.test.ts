@@ -419,6 +419,24 @@ describe('createSandboxPool', () => {
       assert.equal(value(await run(p, 'return "next"')), 'next');
     });
 
+    test("a run with another memory limit than the pool's gets its own engine; cancelled while it is made, it ends", {
+      timeout: HANG,
+    }, async () => {
+      const p = pool({ size: 1 });
+      await p.warm();
+      const other = { ...LIMITS, memoryBytes: 16 * 1024 * 1024 };
+      assert.equal(value(await run(p, 'return "own engine"', { limits: other })), 'own engine');
+      const ac = new AbortController();
+      // Back to the pool's limit: the worker makes that engine again, and the abort lands meanwhile (or just after).
+      const r = run(p, 'for (;;) {}', { signal: ac.signal });
+      setImmediate(() => ac.abort());
+      const report = await r;
+      assert.equal(report.error?.code, 'sandbox_error');
+      assert.match(report.error!.message, /cancelled/);
+      assert.equal(value(await run(p, 'return "next"')), 'next');
+      assert.deepEqual(p.stats(), { workers: 1, busy: 0, queued: 0, started: 1, retired: 0 });
+    });
+
     test('an already aborted signal is refused before anything runs', { timeout: HANG }, async () => {
       const p = pool();
       const r = await run(p, 'return 1', { signal: AbortSignal.abort() });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { resultJson, startTestGateway, type TestGateway } from '../helpers/gateway.ts';
+import { type Body, fails as failsOn, ok as okOn, runProgram } from './helpers.ts';
 
 /**
  * The escape and abuse suite of run_workbench: every case is a hostile or broken program sent through /mcp, and
@@ -113,32 +114,6 @@ const HOST_NAMES = [
   '__sb_tools',
   '__sb_api',
 ];
-
-// biome-ignore lint/suspicious/noExplicitAny: the answer is JSON the assertions read into.
-type Body = any;
-
-async function runOn(client: Client, code: string): Promise<{ isError: boolean; body: Body }> {
-  const res = await client.callTool({ name: 'run_workbench', arguments: { code } });
-  return { isError: res.isError === true, body: resultJson(res) };
-}
-
-/** The program succeeded: its answer. */
-async function okOn(client: Client, code: string): Promise<Body> {
-  const { isError, body } = await runOn(client, code);
-  assert.equal(isError, false, JSON.stringify(body).slice(0, 1500));
-  assert.equal(body.ok, true);
-  return body;
-}
-
-/** The program failed: its answer (isError, ok false, an error with a code and a message). */
-async function failsOn(client: Client, code: string): Promise<Body> {
-  const { isError, body } = await runOn(client, code);
-  assert.equal(isError, true, JSON.stringify(body).slice(0, 1500));
-  assert.equal(body.ok, false);
-  assert.equal(typeof body.error?.code, 'string', JSON.stringify(body).slice(0, 1500));
-  assert.equal(typeof body.error.message, 'string');
-  return body;
-}
 
 function assertLimit(body: Body, limit: string, value: number, message: RegExp) {
   assert.equal(body.error.code, 'limit_exceeded', JSON.stringify(body.error));
@@ -854,7 +829,7 @@ describe('run_workbench: a runaway program does not hold up the gateway', () => 
       order.push(name);
       return v;
     };
-    const runaway = track('runaway', runOn(demo, 'while (true) {}'));
+    const runaway = track('runaway', runProgram(demo, 'while (true) {}'));
     // The runaway holds one of the two workers.
     while (gw.gateway.workbench!.stats().busy === 0) await new Promise((r) => setTimeout(r, 5));
 
@@ -878,9 +853,9 @@ describe('run_workbench: a runaway program does not hold up the gateway', () => 
     assert.equal(resultJson(execute).results[0].data.results[0].key, 'ENG');
     assert.equal(other.result, 2);
 
-    const { isError, body } = await runaway;
+    const { failed, body } = await runaway;
     assert.equal(order.at(-1), 'runaway');
-    assert.equal(isError, true);
+    assert.equal(failed, true);
     assertLimit(body, 'cpu_time', 3000, /^CPU time limit reached \(3000 ms of computation per run\)$/);
   });
 });

@@ -13,37 +13,12 @@ import { now } from '../../src/store/db.ts';
 import { createCatalog } from '../../src/toolkits/index.ts';
 import { strictSchemaProblems } from '../../src/toolkits/json-schema.ts';
 import { resultJson, startTestGateway, type TestGateway } from '../helpers/gateway.ts';
+import { fails, ok, runProgram } from './helpers.ts';
 
 /**
  * run_workbench end to end: the official SDK client on `/mcp` of a real gateway in demo mode, programs that call
  * the Confluence and Gong emulators through the executor, and the answers checked against the emulators' own state.
  */
-
-/** Everything a strict client may receive in one tool result. */
-const MAX_ANSWER_CHARS = 20_000;
-
-async function runProgram(client: Client, code: string, opts: { signal?: AbortSignal } = {}) {
-  const res = await client.callTool({ name: 'run_workbench', arguments: { code } }, undefined, opts);
-  const text = (res.content as { type: string; text: string }[])[0]!.text;
-  assert.ok(text.length <= MAX_ANSWER_CHARS, `run_workbench answered ${text.length} characters`);
-  return { res, text, body: resultJson(res), failed: res.isError === true };
-}
-
-/** A run that must succeed: its answer body. */
-async function ok(client: Client, code: string) {
-  const r = await runProgram(client, code);
-  assert.equal(r.failed, false, r.text.slice(0, 2000));
-  assert.equal(r.body.ok, true);
-  return r.body;
-}
-
-/** A run that must fail: its answer body (an MCP error result). */
-async function fails(client: Client, code: string) {
-  const r = await runProgram(client, code);
-  assert.equal(r.failed, true, r.text.slice(0, 2000));
-  assert.equal(r.body.ok, false);
-  return r.body;
-}
 
 async function newUser(gw: TestGateway, name: string) {
   const { user } = await ensureUser(gw.gateway.store.db, name);

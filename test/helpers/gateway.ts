@@ -1,8 +1,10 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { loadConfig } from '../../src/config/index.ts';
+import { CONFLUENCE_DEMO_USER } from '../../src/emulators/confluence/seed.ts';
 import { createApiKey, ensureUser } from '../../src/identity/index.ts';
 import { type Gateway, startGateway } from '../../src/server/gateway.ts';
+import { now } from '../../src/store/db.ts';
 import { createLogger } from '../../src/util/log.ts';
 import { assertEmulatorContracts } from './contract.ts';
 import { tempDir } from './tmp.ts';
@@ -68,4 +70,36 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
 export function resultJson(result: unknown): any {
   const content = (result as { content: { type: string; text: string }[] }).content;
   return JSON.parse(content[0]!.text);
+}
+
+/**
+ * Gives `userId` a Confluence connection (the demo account's credentials) whose upstream is `baseUrl`: a proxy in
+ * front of the emulator, or a fake server, for tests that watch or hold the gateway's upstream requests.
+ */
+export async function connectConfluenceVia(gw: TestGateway, userId: string, baseUrl: string, name: string) {
+  const ts = now();
+  const id = `ac_test_${name}`;
+  await gw.gateway.store.db
+    .insertInto('auth_configs')
+    .values({
+      id,
+      toolkit: 'confluence',
+      name: `Confluence via ${name} (test)`,
+      scheme: 'api_token',
+      is_builtin: 0,
+      owner_user_id: null,
+      settings: '{}',
+      secrets_enc: null,
+      created_at: ts,
+      updated_at: ts,
+    })
+    .execute();
+  await gw.gateway.connections.create({
+    userId,
+    toolkit: 'confluence',
+    authConfigId: id,
+    alias: name,
+    credentials: { type: 'basic', username: CONFLUENCE_DEMO_USER.email, password: CONFLUENCE_DEMO_USER.apiToken },
+    metadata: { baseUrl },
+  });
 }

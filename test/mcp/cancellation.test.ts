@@ -3,11 +3,9 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CONFLUENCE_DEMO_USER } from '../../src/emulators/confluence/seed.ts';
 import { createApiKey, ensureUser } from '../../src/identity/index.ts';
 import { createInFlightCalls } from '../../src/mcp/cancellation.ts';
-import { now } from '../../src/store/db.ts';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
+import { connectConfluenceVia, startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 
 describe('createInFlightCalls', () => {
   test("cancel aborts the user's call with that id, and only it", () => {
@@ -77,30 +75,8 @@ describe('notifications/cancelled on /mcp/<toolkit>', () => {
   test('a tools/call the client cancels stops its upstream request', async () => {
     const { user } = await ensureUser(gw.gateway.store.db, 'hanging');
     const { key } = await createApiKey(gw.gateway.store.db, user.id);
-    const ts = now();
-    await gw.gateway.store.db
-      .insertInto('auth_configs')
-      .values({
-        id: 'ac_test_hanging_upstream',
-        toolkit: 'confluence',
-        name: 'Confluence that never answers (test)',
-        scheme: 'api_token',
-        is_builtin: 0,
-        owner_user_id: null,
-        settings: '{}',
-        secrets_enc: null,
-        created_at: ts,
-        updated_at: ts,
-      })
-      .execute();
-    await gw.gateway.connections.create({
-      userId: user.id,
-      toolkit: 'confluence',
-      authConfigId: 'ac_test_hanging_upstream',
-      alias: 'hanging',
-      credentials: { type: 'basic', username: CONFLUENCE_DEMO_USER.email, password: CONFLUENCE_DEMO_USER.apiToken },
-      metadata: { baseUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` },
-    });
+    const port = (upstream.address() as AddressInfo).port;
+    await connectConfluenceVia(gw, user.id, `http://127.0.0.1:${port}`, 'hanging_upstream');
     const client = await gw.connect('/mcp/confluence', key);
 
     const ac = new AbortController();

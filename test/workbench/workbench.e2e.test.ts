@@ -9,10 +9,9 @@ import { CONFLUENCE_DEMO_USER } from '../../src/emulators/confluence/seed.ts';
 import type { GongEmulator } from '../../src/emulators/gong/index.ts';
 import { addDays, localDay } from '../../src/emulators/gong/routes-stats.ts';
 import { createApiKey, ensureUser } from '../../src/identity/index.ts';
-import { now } from '../../src/store/db.ts';
 import { createCatalog } from '../../src/toolkits/index.ts';
 import { strictSchemaProblems } from '../../src/toolkits/json-schema.ts';
-import { resultJson, startTestGateway, type TestGateway } from '../helpers/gateway.ts';
+import { connectConfluenceVia, resultJson, startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 import { fails, ok, runProgram } from './helpers.ts';
 
 /**
@@ -594,30 +593,7 @@ describe('run_workbench on a restricted deployment, with limits and cancellation
     try {
       // A user whose Confluence connection goes through the proxy.
       const { user, client } = await newUser(gw, 'carol');
-      const ts = now();
-      await gw.gateway.store.db
-        .insertInto('auth_configs')
-        .values({
-          id: 'ac_test_counting_proxy',
-          toolkit: 'confluence',
-          name: 'Confluence behind a counting proxy (test)',
-          scheme: 'api_token',
-          is_builtin: 0,
-          owner_user_id: null,
-          settings: '{}',
-          secrets_enc: null,
-          created_at: ts,
-          updated_at: ts,
-        })
-        .execute();
-      await gw.gateway.connections.create({
-        userId: user.id,
-        toolkit: 'confluence',
-        authConfigId: 'ac_test_counting_proxy',
-        alias: 'proxied',
-        credentials: { type: 'basic', username: CONFLUENCE_DEMO_USER.email, password: CONFLUENCE_DEMO_USER.apiToken },
-        metadata: { baseUrl: proxy.url },
-      });
+      await connectConfluenceVia(gw, user.id, proxy.url, 'counting_proxy');
       const body = await ok(
         client,
         [

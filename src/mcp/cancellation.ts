@@ -30,9 +30,14 @@ export function createInFlightCalls(): InFlightCalls {
       const same = calls.get(key) ?? new Set<AbortController>();
       calls.set(key, same);
       same.add(controller);
+      // A listener rather than AbortSignal.any: this runs on every tools/call, and the listener goes with done().
+      const follow = () => controller.abort(signal?.reason);
+      if (signal?.aborted) follow();
+      else signal?.addEventListener('abort', follow, { once: true });
       return {
-        signal: signal ? AbortSignal.any([signal, controller.signal]) : controller.signal,
+        signal: controller.signal,
         done() {
+          signal?.removeEventListener('abort', follow);
           same.delete(controller);
           if (same.size === 0 && calls.get(key) === same) calls.delete(key);
         },
